@@ -1,0 +1,88 @@
+import { z } from "zod";
+import { apiKey, createdApiKey } from "../schemas/entities.js";
+import { id, text } from "../schemas/primitives.js";
+import { defineOperation } from "./types.js";
+
+const keyId = z.strictObject({ api_key_id: id("api_key_id").describe("API key id (from list_api_keys)") });
+
+export const listApiKeys = defineOperation({
+  name: "list_api_keys",
+  title: "List API keys",
+  description:
+    "List Partner API keys (id, name, owner account_id, status, last4). Parent key: its own and all subaccounts' keys; subaccount key: its own.",
+  toolset: "api_keys",
+  api: "partner",
+  method: "GET",
+  path: "/api-key",
+  scope: "any",
+  params: z.strictObject({}),
+  body: undefined,
+  response: z.looseObject({ api_keys: z.array(apiKey) }),
+  success: [200],
+  effect: "read",
+  idempotent: true,
+});
+
+export const getApiKey = defineOperation({
+  name: "get_api_key",
+  title: "Get API key",
+  description: "Get one API key's details (never the secret).",
+  toolset: "api_keys",
+  api: "partner",
+  method: "GET",
+  path: "/api-key/{api_key_id}",
+  scope: "any",
+  params: keyId,
+  body: undefined,
+  response: apiKey,
+  success: [200],
+  effect: "read",
+  idempotent: true,
+});
+
+export const createApiKey = defineOperation({
+  name: "create_api_key",
+  title: "Create subaccount API key",
+  description:
+    "Create a new API key for an existing subaccount (parent key). The full secret is returned once: store it now.",
+  toolset: "api_keys",
+  api: "partner",
+  method: "POST",
+  path: "/api-key/account/{account_id}",
+  scope: "parent",
+  params: z.strictObject({ account_id: id("account_id").describe("the subaccount that will own the key") }),
+  body: z.strictObject({ name: text().describe("label for the key") }),
+  response: createdApiKey,
+  success: [201, 200],
+  effect: "write",
+  idempotent: false,
+});
+
+export const setApiKeyStatus = defineOperation({
+  name: "set_api_key_status",
+  title: "Activate or deactivate API key",
+  description:
+    "Set an API key active or inactive. An inactive key stops authenticating at once; deactivation needs confirmation.",
+  toolset: "api_keys",
+  api: "partner",
+  method: "PUT",
+  path: "/api-key/{api_key_id}/status",
+  scope: "any",
+  params: keyId,
+  body: z.strictObject({ status: z.enum(["active", "inactive"]) }),
+  response: undefined,
+  success: [204, 200],
+  effect: "destructive",
+  idempotent: true,
+  confirm: {
+    when: (input) => input.status === "inactive",
+    inspect: { op: "get_api_key", input: (input) => ({ api_key_id: input.api_key_id }) },
+    describe: (input, current) => {
+      const key = current as { name?: string; account_id?: number; api_key_last4?: string } | undefined;
+      const label = key ? `"${key.name}" (…${key.api_key_last4 ?? "????"}, account ${key.account_id})` : "";
+      return `Deactivate API key ${input.api_key_id} ${label}: every integration using it stops authenticating immediately.`;
+    },
+  },
+});
+
+export const apiKeyOperations = [listApiKeys, getApiKey, createApiKey, setApiKeyStatus] as const;
