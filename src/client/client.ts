@@ -1,0 +1,376 @@
+import type { Logger } from "pino";
+import { type Dispatcher, EnvHttpProxyAgent, request } from "undici";
+import type { z } from "zod";
+import { getOperation, inputSchema, type Operation, renderPath, splitInput } from "../operations/index.js";
+import { allSecrets, type Credentials, type SelectedKeys, selectKeys } from "./credentials.js";
+import { DigiCertError, parseErrorBody } from "./errors.js";
+import { scrub } from "./redact.js";
+import {
+  backoffDelay,
+  DEFAULT_RETRY,
+  errorCode,
+  isTransientNetwork,
+  isTransientStatus,
+  parseRetryAfter,
+  type RetryPolicy,
+  sleep,
+  wasNeverSent,
+} from "./retry.js";
+
+export const DIGICERT_ORIGIN = "https://www.digicert.com";
+
+export interface Timeouts {
+  connectMs: number;
+  /** until the status line and headers arrive */
+  headersMs: number;
+  /** between body chunks */
+  bodyMs: number;
+  /** whole call including retries; well under the ~60 s after which desktop clients give up */
+  totalMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = {
+  connectMs: 5_000,
+  headersMs: 20_000,
+  bodyMs: 20_000,
+  totalMs: 45_000,
+};
+
+export interface ClientOptions {
+  /** DigiCert origin (scheme + host [+ port]); the API prefixes are added per operation */
+  baseUrl?: string;
+  credentials: Credentials;
+  timeouts?: Partial<Timeouts>;
+  retry?: Partial<RetryPolicy>;
+  logger?: Logger;
+  /** for tests; by default one keep-alive EnvHttpProxyAgent (honours HTTPS_PROXY / NO_PROXY) */
+  dispatcher?: Dispatcher;
+  userAgent?: string;
+  random?: () => number;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface CallResult<T = unknown> {
+  status: number;
+  /** the parsed body; undefined for 204 */
+  data: T;
+  attempts: number;
+  /** which configured key was used (a label, never the key) */
+  keyUsed: string;
+}
+
+type ResponseOf<O extends Operation> = O["response"] extends z.ZodType ? z.output<O["response"]> : undefined;
+
+/** Typed DigiCert client: validates input, picks the key, sends, retries what is safe, parses the answer. */
+export class DigiCertClient {
+  readonly baseUrl: string;
+  private readonly credentials: Credentials;
+  private readonly timeouts: Timeouts;
+  private readonly retry: RetryPolicy;
+  private readonly logger: Logger | undefined;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly secrets: string[];
+  private readonly userAgent: string;
+  private readonly random: () => number;
+
+  constructor(options: ClientOptions) {
+    this.baseUrl = (options.baseUrl ?? DIGICERT_ORIGIN).replace(/\/+$/, "");
+    const parsed = new URL(this.baseUrl);
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+      throw new Error("DIGICERT_BASE_URL must be an http(s) URL");
+    }
+    this.credentials = options.credentials;
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.logger = options.logger;
+    this.secrets = allSecrets(options.credentials);
+    this.userAgent = options.userAgent ?? "digicert-partner-mcp";
+    this.random = options.random ?? Math.random;
+    this.ownsDispatcher = !options.dispatcher;
+    this.dispatcher =
+      options.dispatcher ??
+      new EnvHttpProxyAgent({
+        connect: { timeout: this.timeouts.connectMs },
+        headersTimeout: this.timeouts.headersMs,
+        bodyTimeout: this.timeouts.bodyMs,
+        keepAliveTimeout: 30_000,
+      });
+  }
+
+  /** Validates input the way the tool schema does; throws a validation DigiCertError naming each field. */
+  validate(op: Operation, input: unknown): Record<string, unknown> {
+    const parsed = inputSchema(op).safeParse(input ?? {});
+    if (parsed.success) return parsed.data as Record<string, unknown>;
+    const issues = parsed.error.issues.map((i) => ({
+      path: i.path.map(String).join(".") || "(input)",
+      message: scrub(i.message, this.secrets),
+    }));
+    throw new DigiCertError({
+      kind: "validation",
+      operation: op.name,
+      message: `invalid input: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+      issues,
+    });
+  }
+
+  /** Calls one catalog operation with flat input (path params, body fields, optional account_id). */
+  async call<O extends Operation>(
+    opOrName: O | string,
+    input: Record<string, unknown> = {},
+    options: CallOptions = {},
+  ): Promise<CallResult<ResponseOf<O>>> {
+    const op = typeof opOrName === "string" ? getOperation(opOrName) : opOrName;
+    const valid = this.validate(op, input);
+    const { params, body, accountId } = splitInput(op, valid);
+    const keys = selectKeys(this.credentials, op.scope, op.name, accountId);
+    const url = this.baseUrl + renderPath(op, params);
+    const deadline = AbortSignal.timeout(this.timeouts.totalMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    return (await this.send(op, url, body, keys, signal, options.signal)) as CallResult<ResponseOf<O>>;
+  }
+
+  private headers(keys: SelectedKeys, hasBody: boolean): Record<string, string> {
+    const headers: Record<string, string> = { accept: "application/json", "user-agent": this.userAgent };
+    if (hasBody) headers["content-type"] = "application/json";
+    if (keys.partnerKey) headers["x-partner-apikey"] = keys.partnerKey;
+    if (keys.devkey) headers["x-dc-devkey"] = keys.devkey;
+    return headers;
+  }
+
+  private async send(
+    op: Operation,
+    url: string,
+    body: Record<string, unknown> | undefined,
+    keys: SelectedKeys,
+    signal: AbortSignal,
+    callerSignal: AbortSignal | undefined,
+  ): Promise<CallResult> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers = this.headers(keys, payload !== undefined);
+    const path = new URL(url).pathname;
+    let attempt = 0;
+    for (;;) {
+      attempt++;
+      const started = performance.now();
+      let status: number;
+      let text: string;
+      let retryAfter: string | string[] | undefined;
+      try {
+        const res = await request(url, {
+          method: op.method,
+          headers,
+          body: payload,
+          dispatcher: this.dispatcher,
+          signal,
+        });
+        status = res.statusCode;
+        retryAfter = res.headers["retry-after"];
+        text = await res.body.text();
+      } catch (err) {
+        const failure = this.networkFailure(op, err, signal, callerSignal, attempt);
+        this.logger?.debug(
+          { op: op.name, method: op.method, path, attempt, code: errorCode(err), ms: elapsed(started) },
+          "digicert call failed",
+        );
+        const retryable = op.idempotent ? isTransientNetwork(err) : wasNeverSent(err);
+        if (failure.kind === "network" && retryable && attempt <= this.retry.retries) {
+          await this.pause(
+            backoffDelay(this.retry, attempt - 1, this.random),
+            signal,
+            op,
+            callerSignal,
+            attempt,
+          );
+          continue;
+        }
+        throw failure;
+      }
+      this.logger?.debug(
+        { op: op.name, method: op.method, path, status, attempt, key: keys.label, ms: elapsed(started) },
+        "digicert call",
+      );
+      if (op.success.includes(status) || (status >= 200 && status < 300)) {
+        return { status, data: this.parseBody(op, status, text), attempts: attempt, keyUsed: keys.label };
+      }
+      if (op.idempotent && isTransientStatus(status) && attempt <= this.retry.retries) {
+        const wait = status === 429 ? parseRetryAfter(retryAfter) : undefined;
+        if (wait === undefined || wait <= this.retry.maxRetryAfterMs) {
+          await this.pause(
+            wait ?? backoffDelay(this.retry, attempt - 1, this.random),
+            signal,
+            op,
+            callerSignal,
+            attempt,
+          );
+          continue;
+        }
+      }
+      throw this.httpFailure(op, status, text, keys, attempt, retryAfter);
+    }
+  }
+
+  private async pause(
+    ms: number,
+    signal: AbortSignal,
+    op: Operation,
+    callerSignal: AbortSignal | undefined,
+    attempt: number,
+  ): Promise<void> {
+    try {
+      await sleep(ms, signal);
+    } catch (err) {
+      throw this.networkFailure(op, err, signal, callerSignal, attempt);
+    }
+  }
+
+  private parseBody(op: Operation, status: number, text: string): unknown {
+    if (!op.response) return undefined;
+    if (text.trim() === "") {
+      // A 204 (or an empty 200) where the catalog expects a body: accepted when the schema allows nothing.
+      const empty = op.response.safeParse(undefined);
+      if (empty.success) return empty.data;
+      if (status === 204) return undefined;
+    }
+    let json: unknown;
+    try {
+      json = text.trim() === "" ? undefined : JSON.parse(text);
+    } catch {
+      throw new DigiCertError({
+        kind: "response",
+        operation: op.name,
+        status,
+        message: `DigiCert answered ${status} with a body that is not JSON`,
+      });
+    }
+    const parsed = op.response.safeParse(json);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.slice(0, 5).map((i) => ({
+        path: i.path.map(String).join(".") || "(body)",
+        message: i.message,
+      }));
+      this.logger?.warn({ op: op.name, issues }, "DigiCert response did not match the schema");
+      throw new DigiCertError({
+        kind: "response",
+        operation: op.name,
+        status,
+        issues,
+        message: `DigiCert's answer did not have the expected shape (${issues
+          .map((i) => `${i.path}: ${i.message}`)
+          .join("; ")}); this is a bug in digicert-partner-mcp or an API change`,
+      });
+    }
+    return parsed.data;
+  }
+
+  private networkFailure(
+    op: Operation,
+    err: unknown,
+    signal: AbortSignal,
+    callerSignal: AbortSignal | undefined,
+    attempts: number,
+  ): DigiCertError {
+    if (err instanceof DigiCertError) return err;
+    const write = op.effect !== "read";
+    const sent = !wasNeverSent(err);
+    const unknown = write && sent;
+    const check = unknown
+      ? " The change may or may not have been made: read the target again before retrying."
+      : "";
+    if (callerSignal?.aborted) {
+      return new DigiCertError({
+        kind: "aborted",
+        operation: op.name,
+        attempts,
+        outcomeUnknown: unknown,
+        message: `${op.name} was cancelled.${check}`,
+      });
+    }
+    const code = errorCode(err);
+    if (signal.aborted || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
+      return new DigiCertError({
+        kind: "timeout",
+        operation: op.name,
+        attempts,
+        outcomeUnknown: unknown,
+        message: `DigiCert did not answer ${op.name} in time.${check}`,
+      });
+    }
+    return new DigiCertError({
+      kind: "network",
+      operation: op.name,
+      attempts,
+      outcomeUnknown: unknown,
+      message: `could not reach DigiCert for ${op.name} (${code ?? "connection error"}).${check}`,
+    });
+  }
+
+  private httpFailure(
+    op: Operation,
+    status: number,
+    text: string,
+    keys: SelectedKeys,
+    attempts: number,
+    retryAfter: string | string[] | undefined,
+  ): DigiCertError {
+    const parsed = parseErrorBody(text);
+    const apiMessage = parsed.message ? scrub(parsed.message, this.secrets) : undefined;
+    const hint = hintFor(op, status, keys, retryAfter);
+    const write = op.effect !== "read";
+    // A gateway error on a write does not say whether DigiCert applied it.
+    const unknown = write && (status === 502 || status === 504 || status === 500 || status === 503);
+    return new DigiCertError({
+      kind: "http",
+      operation: op.name,
+      status,
+      code: parsed.code,
+      apiMessage,
+      hint,
+      attempts,
+      outcomeUnknown: unknown,
+      message:
+        `DigiCert answered ${status}${parsed.code ? ` ${parsed.code}` : ""} to ${op.name}` +
+        (apiMessage ? `: ${apiMessage}` : "") +
+        (hint ? `. ${hint}` : "") +
+        (unknown ? ". The change may or may not have been made: read the target again before retrying." : ""),
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}
+
+function hintFor(
+  op: Operation,
+  status: number,
+  keys: SelectedKeys,
+  retryAfter: string | string[] | undefined,
+): string | undefined {
+  switch (status) {
+    case 401:
+      return `the ${keys.label} was not accepted (unknown or inactive key): check the configured key`;
+    case 403:
+      if (op.scope === "parent")
+        return `this operation needs the parent-account key (DIGICERT_PARTNER_API_KEY); used: ${keys.label}`;
+      if (op.scope === "subaccount") {
+        return `this operation needs the key of the subaccount that owns the contract: set DIGICERT_SUBACCOUNT_API_KEY or pass account_id of a subaccount in DIGICERT_SUBACCOUNT_API_KEYS; used: ${keys.label}`;
+      }
+      return `the ${keys.label} may not act on this resource (it belongs to another account)`;
+    case 404:
+      return "no such resource for this key: check the id";
+    case 429: {
+      const ms = parseRetryAfter(retryAfter);
+      return `rate limited by DigiCert${ms !== undefined ? `; retry after ${Math.ceil(ms / 1000)} s` : ""}`;
+    }
+    default:
+      return status >= 500 ? "DigiCert had a server error; try again later" : undefined;
+  }
+}

@@ -1,0 +1,90 @@
+/** Why a call failed, so callers (and agents) can decide what to do without parsing messages. */
+export type ErrorKind =
+  | "config" // no key configured for what the operation needs; nothing was sent
+  | "validation" // the input broke a schema rule; nothing was sent
+  | "http" // DigiCert answered with an error status
+  | "network" // connection failed or was dropped
+  | "timeout" // no answer in time
+  | "aborted" // the caller cancelled
+  | "response"; // DigiCert answered 2xx with a body we could not read
+
+export interface DigiCertErrorInit {
+  kind: ErrorKind;
+  operation: string;
+  message: string;
+  status?: number;
+  code?: string;
+  apiMessage?: string;
+  hint?: string;
+  /** a write whose request may have reached DigiCert: it may or may not have happened */
+  outcomeUnknown?: boolean;
+  attempts?: number;
+  issues?: { path: string; message: string }[];
+}
+
+/** The one error type the client throws. Its text never contains an API key. */
+export class DigiCertError extends Error {
+  readonly kind: ErrorKind;
+  readonly operation: string;
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  readonly apiMessage: string | undefined;
+  readonly hint: string | undefined;
+  readonly outcomeUnknown: boolean;
+  readonly attempts: number;
+  readonly issues: { path: string; message: string }[];
+
+  constructor(init: DigiCertErrorInit) {
+    super(init.message);
+    this.name = "DigiCertError";
+    this.kind = init.kind;
+    this.operation = init.operation;
+    this.status = init.status;
+    this.code = init.code;
+    this.apiMessage = init.apiMessage;
+    this.hint = init.hint;
+    this.outcomeUnknown = init.outcomeUnknown ?? false;
+    this.attempts = init.attempts ?? 0;
+    this.issues = init.issues ?? [];
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      kind: this.kind,
+      operation: this.operation,
+      message: this.message,
+      status: this.status,
+      code: this.code,
+      hint: this.hint,
+      outcome_unknown: this.outcomeUnknown || undefined,
+    };
+  }
+}
+
+/**
+ * Reads DigiCert's error body. The Partner API's shape is undocumented; CertCentral uses
+ * {"errors":[{code,message}]}, DigiCert ONE also {"error":{code,message}}, so all are accepted.
+ */
+export function parseErrorBody(text: string): { code?: string; message?: string } {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    const trimmed = text.trim().slice(0, 300);
+    return trimmed ? { message: trimmed } : {};
+  }
+  if (!body || typeof body !== "object") return {};
+  const record = body as Record<string, unknown>;
+  const first = Array.isArray(record.errors) ? (record.errors[0] as unknown) : record.error;
+  const source = (first && typeof first === "object" ? first : record) as Record<string, unknown>;
+  const code = typeof source.code === "string" ? source.code : undefined;
+  const message =
+    typeof source.message === "string"
+      ? source.message
+      : typeof source.description === "string"
+        ? source.description
+        : typeof first === "string"
+          ? first
+          : undefined;
+  return { code, message: message?.slice(0, 500) };
+}
