@@ -22,6 +22,10 @@ export function normaliseDnsName(raw: string): { ok: true; value: string } | { o
   const wildcard = trimmed.startsWith("*.");
   const rest = (wildcard ? trimmed.slice(2) : trimmed).replace(/\.$/, "");
   if (rest.includes("*")) return { ok: false, reason: "has a wildcard that is not the whole leftmost label" };
+  // URL host parsing (below) would silently cut "example.com/evil" to "example.com": allow only name characters.
+  if (!/^[\p{L}\p{N}\p{M}.-]+$/u.test(rest)) {
+    return { ok: false, reason: "may contain only letters, digits, hyphens and dots" };
+  }
   // domainToASCII returns "" for anything WHATWG URL parsing rejects (spaces, slashes, bad punycode...).
   const ascii = domainToASCII(rest.toLowerCase());
   if (ascii === "") return { ok: false, reason: "is not a valid domain name" };
