@@ -1,0 +1,52 @@
+import {
+  listCredentials,
+  regenerateCredentials,
+  revokeAllCredentials,
+  revokeCredential,
+} from "../../src/operations/credentials.js";
+import { notFound } from "../errors.js";
+import { credentialView, directoryUrl, eabSetView } from "../views.js";
+import { assertActive, ownContract } from "./contracts.js";
+import { callerOf, handler, noContent, ok } from "./types.js";
+
+export const credentialHandlers = {
+  list_acme_credentials: handler(listCredentials, (ctx) => {
+    const contract = ownContract(ctx.store, callerOf(ctx), ctx.params.acme_contract_id);
+    // Newest first (spec E13); ids break ties between credentials issued in the same second.
+    const sorted = [...contract.credentials].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
+    return ok({ credentials: sorted.map(credentialView) });
+  }),
+
+  revoke_all_acme_credentials: handler(revokeAllCredentials, (ctx) => {
+    const contract = ownContract(ctx.store, callerOf(ctx), ctx.params.acme_contract_id);
+    assertActive(contract);
+    for (const cred of contract.credentials) cred.status = "revoked";
+    return noContent();
+  }),
+
+  revoke_acme_credential: handler(revokeCredential, (ctx) => {
+    const contract = ownContract(ctx.store, callerOf(ctx), ctx.params.acme_contract_id);
+    assertActive(contract);
+    const cred = contract.credentials.find((c) => c.id === ctx.params.credential_id);
+    if (!cred) {
+      throw notFound(`credential ${ctx.params.credential_id} not found on ACME contract ${contract.id}`);
+    }
+    cred.status = "revoked";
+    return noContent();
+  }),
+
+  regenerate_acme_credentials: handler(regenerateCredentials, (ctx) => {
+    const contract = ownContract(ctx.store, callerOf(ctx), ctx.params.acme_contract_id);
+    assertActive(contract);
+    if (ctx.body.revoke_existing !== false) {
+      for (const cred of contract.credentials) cred.status = "revoked";
+    }
+    const cred = ctx.store.newCredential(ctx.now);
+    contract.credentials.push(cred);
+    return ok({
+      acme_contract_id: contract.id,
+      acme_directory_url: directoryUrl(contract),
+      eab_set: eabSetView(cred),
+    });
+  }),
+};

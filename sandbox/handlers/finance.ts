@@ -1,0 +1,31 @@
+import { getCostReport, linkBillingAccount } from "../../src/operations/finance.js";
+import { notFound } from "../errors.js";
+import { costView } from "../views.js";
+import { callerOf, certCentralOf, handler, noContent, ok } from "./types.js";
+
+export const financeHandlers = {
+  link_billing_account: handler(linkBillingAccount, (ctx) => {
+    const account = callerOf(ctx).account;
+    const certCentral = certCentralOf(ctx);
+    // Re-linking replaces the previous link; there is no unlink endpoint (W23).
+    account.billingLink = certCentral.id;
+    if (account.kind === "parent") {
+      for (const child of account.children)
+        if (!certCentral.costs.has(child)) certCentral.costs.set(child, {});
+    } else if (!certCentral.costs.has(account.id)) {
+      certCentral.costs.set(account.id, {});
+    }
+    return noContent();
+  }),
+
+  get_subaccount_cost_report: handler(getCostReport, (ctx) => {
+    const certCentral = certCentralOf(ctx);
+    const entry = certCentral.costs.get(ctx.params.subaccount_id);
+    if (!entry) {
+      throw notFound(
+        `subaccount ${ctx.params.subaccount_id} is not a subaccount of this CertCentral account`,
+      );
+    }
+    return ok(costView(entry));
+  }),
+};

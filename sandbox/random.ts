@@ -1,0 +1,40 @@
+/**
+ * Seeded pseudo-random numbers. Secrets, KIDs and generated data come from here rather than node:crypto so a
+ * sandbox started twice with the same seed hands out the same values (tests and docs can rely on them).
+ */
+export class Prng {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  /** mulberry32: tiny, fast and good enough for test data (not for real secrets). */
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  int(maxExclusive: number): number {
+    return Math.floor(this.next() * maxExclusive);
+  }
+
+  pick<T>(items: readonly T[]): T {
+    const item = items[this.int(items.length)];
+    if (item === undefined) throw new Error("pick from an empty list");
+    return item;
+  }
+
+  string(length: number, alphabet: string): string {
+    let out = "";
+    for (let i = 0; i < length; i++) out += alphabet[this.int(alphabet.length)];
+    return out;
+  }
+}
+
+export const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+export const BASE64URL = `${BASE62}-_`;
+export const HEX = "0123456789ABCDEF";
