@@ -1,0 +1,402 @@
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { HttpConfig } from "../config.js";
+import { PACKAGE_NAME } from "../version.js";
+import type { RunningTransport, TransportDeps } from "./types.js";
+
+export const MCP_PATH = "/mcp";
+export const HEALTH_PATH = "/healthz";
+
+export interface RunningHttpServer extends RunningTransport {
+  /** base URL, e.g. http://127.0.0.1:3000 (the MCP endpoint is `${url}/mcp`) */
+  url: string;
+  port: number;
+  /** open sessions (stateful mode) */
+  sessionCount(): number;
+}
+
+interface Session {
+  id: string;
+  server: McpServer;
+  transport: StreamableHTTPServerTransport;
+  /** index of the token that created the session: only that token may use it */
+  token: number;
+  lastSeen: number;
+  /** requests (including open SSE streams) currently being served */
+  inflight: number;
+}
+
+/** JSON-RPC error codes used at the HTTP edge. */
+const PARSE_ERROR = -32700;
+const INVALID_REQUEST = -32600;
+const SERVER_ERROR = -32000;
+
+const SHUTDOWN_GRACE_MS = 5_000;
+
+class TooLarge extends Error {}
+
+function sha256(text: string): Buffer {
+  return createHash("sha256").update(text, "utf8").digest();
+}
+
+/**
+ * Index of the configured token that matches, or -1. Compares fixed-length digests in constant time and
+ * always checks every token, so timing reveals neither the token nor which one matched.
+ */
+function matchToken(presented: string, digests: readonly Buffer[]): number {
+  const candidate = sha256(presented);
+  let found = -1;
+  for (let i = 0; i < digests.length; i++) {
+    if (timingSafeEqual(candidate, digests[i] as Buffer) && found === -1) found = i;
+  }
+  return found;
+}
+
+function splitHost(value: string): { name: string; port: string | undefined } {
+  const v = value.toLowerCase();
+  if (v.startsWith("[")) {
+    const end = v.indexOf("]");
+    const rest = v.slice(end + 1);
+    return { name: v.slice(0, end + 1), port: rest.startsWith(":") ? rest.slice(1) : undefined };
+  }
+  const colon = v.lastIndexOf(":");
+  return colon === -1 ? { name: v, port: undefined } : { name: v.slice(0, colon), port: v.slice(colon + 1) };
+}
+
+function hostAllowed(header: string | undefined, allowed: readonly string[]): boolean {
+  if (!header) return false;
+  const got = splitHost(header);
+  return allowed.some((entry) => {
+    const want = splitHost(entry);
+    return want.name === got.name && (want.port === undefined || want.port === got.port);
+  });
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    "cache-control": "no-store",
+    ...headers,
+  });
+  res.end(text);
+}
+
+function sendRpcError(
+  res: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  sendJson(res, status, { jsonrpc: "2.0", error: { code, message }, id: null }, headers);
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limit) throw new TooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > limit) throw new TooLarge();
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function isInitialize(body: unknown): boolean {
+  return Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
+}
+
+/**
+ * Streamable HTTP at /mcp (bearer token, Host/Origin allow-lists, sessions bound to their token, idle expiry,
+ * session cap, body limit) and GET /healthz. Resolves once listening.
+ */
+export async function startHttpServer(config: HttpConfig, deps: TransportDeps): Promise<RunningHttpServer> {
+  const { logger } = deps;
+  if (config.tokens.length === 0) {
+    throw new Error("startHttpServer needs at least one bearer token (MCP_HTTP_TOKEN)");
+  }
+  const digests = config.tokens.map(sha256);
+  const sessions = new Map<string, Session>();
+  let pendingSessions = 0;
+  let shuttingDown = false;
+  let allowedHosts: string[] = [];
+  let allowedOrigins: Set<string> = new Set();
+
+  const closeSession = async (session: Session, why: string): Promise<void> => {
+    if (!sessions.delete(session.id)) return;
+    logger.debug({ session: session.id.slice(0, 8), why }, "closing MCP session");
+    try {
+      await session.transport.close();
+      await session.server.close();
+    } catch (err) {
+      logger.debug({ err }, "error while closing an MCP session");
+    }
+  };
+
+  const track = (res: ServerResponse, session: Session): void => {
+    session.inflight++;
+    session.lastSeen = Date.now();
+    res.once("close", () => {
+      session.inflight--;
+      session.lastSeen = Date.now();
+    });
+  };
+
+  const handleStateless = async (req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> => {
+    const server = deps.createServer();
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    res.once("close", () => {
+      void transport.close().catch(() => undefined);
+      void server.close().catch(() => undefined);
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  };
+
+  const handleStateful = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    token: number,
+    body: unknown,
+  ): Promise<void> => {
+    const header = req.headers["mcp-session-id"];
+    const sessionId = Array.isArray(header) ? header[0] : header;
+    if (sessionId) {
+      const session = sessions.get(sessionId);
+      // A session belongs to the token that created it: another token gets the same answer as an unknown id.
+      if (!session || session.token !== token) {
+        sendRpcError(res, 404, SERVER_ERROR, "Session not found");
+        return;
+      }
+      track(res, session);
+      await session.transport.handleRequest(req, res, body);
+      return;
+    }
+    if (req.method !== "POST" || !isInitialize(body)) {
+      sendRpcError(res, 400, INVALID_REQUEST, "Bad Request: no valid session id (send initialize first)");
+      return;
+    }
+    if (sessions.size + pendingSessions >= config.maxSessions) {
+      logger.warn({ max: config.maxSessions }, "MCP session limit reached");
+      sendRpcError(res, 503, SERVER_ERROR, "Too many sessions; try again later", { "retry-after": "30" });
+      return;
+    }
+    pendingSessions++;
+    const server = deps.createServer();
+    let created: Session | undefined;
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        created = { id, server, transport, token, lastSeen: Date.now(), inflight: 0 };
+        sessions.set(id, created);
+        track(res, created);
+        logger.info({ session: id.slice(0, 8), sessions: sessions.size }, "MCP session opened");
+      },
+      onsessionclosed: (id) => {
+        const s = sessions.get(id);
+        if (s) void closeSession(s, "deleted by client");
+      },
+    });
+    transport.onclose = () => {
+      if (created) void closeSession(created, "transport closed");
+    };
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(req, res, body);
+    } finally {
+      pendingSessions--;
+      if (!created) {
+        // initialize failed: nothing to keep
+        void transport.close().catch(() => undefined);
+        void server.close().catch(() => undefined);
+      }
+    }
+  };
+
+  const handleMcp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // DNS rebinding: a page on evil.example resolving to 127.0.0.1 sends Host: evil.example.
+    if (!hostAllowed(req.headers.host, allowedHosts)) {
+      sendRpcError(res, 403, SERVER_ERROR, "Forbidden: Host header not allowed");
+      return;
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins.has(origin.toLowerCase())) {
+      sendRpcError(res, 403, SERVER_ERROR, "Forbidden: Origin not allowed");
+      return;
+    }
+    const auth = req.headers.authorization;
+    const match = auth ? /^Bearer[ \t]+([^\s]+)[ \t]*$/i.exec(auth) : null;
+    const token = match ? matchToken(match[1] as string, digests) : -1;
+    if (token === -1) {
+      const challenge = auth
+        ? `Bearer realm="${PACKAGE_NAME}", error="invalid_token"`
+        : `Bearer realm="${PACKAGE_NAME}"`;
+      sendRpcError(res, 401, SERVER_ERROR, "Unauthorized: send Authorization: Bearer <MCP_HTTP_TOKEN>", {
+        "www-authenticate": challenge,
+      });
+      return;
+    }
+    if (shuttingDown) {
+      sendRpcError(res, 503, SERVER_ERROR, "Server is shutting down", { connection: "close" });
+      return;
+    }
+    if (req.method !== "POST" && req.method !== "GET" && req.method !== "DELETE") {
+      sendRpcError(res, 405, SERVER_ERROR, "Method not allowed", { allow: "GET, POST, DELETE" });
+      return;
+    }
+    let body: unknown;
+    if (req.method === "POST") {
+      let text: string;
+      try {
+        text = await readBody(req, config.maxBodyBytes);
+      } catch (err) {
+        if (err instanceof TooLarge) {
+          sendRpcError(res, 413, SERVER_ERROR, `Request body larger than ${config.maxBodyBytes} bytes`, {
+            connection: "close",
+          });
+          return;
+        }
+        throw err;
+      }
+      try {
+        body = JSON.parse(text);
+      } catch {
+        sendRpcError(res, 400, PARSE_ERROR, "Parse error: the body is not valid JSON");
+        return;
+      }
+    }
+    if (config.stateless) {
+      if (req.method !== "POST") {
+        sendRpcError(res, 405, SERVER_ERROR, "Method not allowed in stateless mode", { allow: "POST" });
+        return;
+      }
+      await handleStateless(req, res, body);
+      return;
+    }
+    await handleStateful(req, res, token, body);
+  };
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const started = performance.now();
+    const path = (req.url ?? "/").split("?")[0] as string;
+    res.once("finish", () => {
+      logger.debug(
+        {
+          method: req.method,
+          path,
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        },
+        "http request",
+      );
+    });
+    const run = async (): Promise<void> => {
+      if (path === HEALTH_PATH) {
+        if (req.method !== "GET" && req.method !== "HEAD") {
+          sendJson(res, 405, { ok: false, error: "method not allowed" }, { allow: "GET, HEAD" });
+          return;
+        }
+        sendJson(res, shuttingDown ? 503 : 200, {
+          ok: !shuttingDown,
+          name: PACKAGE_NAME,
+          version: deps.version,
+        });
+        return;
+      }
+      if (path !== MCP_PATH) {
+        sendJson(res, 404, { error: "not found", endpoints: [MCP_PATH, HEALTH_PATH] });
+        return;
+      }
+      await handleMcp(req, res);
+    };
+    run().catch((err: unknown) => {
+      logger.error({ err: err instanceof Error ? err.message : String(err), path }, "http request failed");
+      sendRpcError(res, 500, SERVER_ERROR, "Internal server error");
+    });
+  };
+
+  const http: Server = createServer(handler);
+  http.on("clientError", (err, socket) => {
+    logger.debug({ err: err.message }, "bad HTTP request");
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(config.port, config.host, () => {
+      http.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  allowedHosts = config.allowedHosts ?? ["localhost", "127.0.0.1", "[::1]"].map((h) => `${h}:${port}`);
+  allowedOrigins = new Set(
+    (config.allowedOrigins ?? ["localhost", "127.0.0.1", "[::1]"].map((h) => `http://${h}:${port}`)).map(
+      (o) => o.toLowerCase(),
+    ),
+  );
+
+  const sweepEvery = Math.max(250, Math.min(config.sessionIdleMs / 2, 60_000));
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    for (const session of sessions.values()) {
+      if (session.inflight === 0 && now - session.lastSeen > config.sessionIdleMs) {
+        void closeSession(session, "idle");
+      }
+    }
+  }, sweepEvery);
+  sweeper.unref();
+
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((r) => {
+    resolveClosed = r;
+  });
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      shuttingDown = true;
+      clearInterval(sweeper);
+      const stopped = new Promise<void>((r) => http.close(() => r()));
+      await Promise.all([...sessions.values()].map((s) => closeSession(s, "shutdown")));
+      http.closeIdleConnections();
+      const force = setTimeout(() => http.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      force.unref();
+      await stopped;
+      clearTimeout(force);
+      logger.info("HTTP server stopped");
+      resolveClosed();
+    })();
+    return closing;
+  };
+
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  logger.info(
+    {
+      url: `${url}${MCP_PATH}`,
+      stateless: config.stateless,
+      allowedHosts,
+      allowedOrigins: [...allowedOrigins],
+    },
+    "serving MCP over Streamable HTTP",
+  );
+  return { url, port, close, closed, sessionCount: () => sessions.size };
+}
