@@ -1,0 +1,209 @@
+import { comparableName } from "./domain.js";
+import { forEachContract, type Reporting, type ReportingContract } from "./model.js";
+
+export interface ContractBrief {
+  acme_contract_id: number;
+  account_id: number;
+  product_name_id: string;
+  valid_till: string;
+  date_canceled: string | null;
+  sans: string[];
+}
+
+export interface SansChange {
+  acme_contract_id: number;
+  account_id: number;
+  added: string[];
+  removed: string[];
+}
+
+export interface ReportDiff {
+  counts: {
+    added: number;
+    removed: number;
+    canceled: number;
+    reinstated: number;
+    sans_changed: number;
+    sans_added: number;
+    sans_removed: number;
+    expiry_moved: number;
+    product_changed: number;
+    subaccounts_appeared: number;
+    subaccounts_disappeared: number;
+  };
+  /** in `to`, not in `from` */
+  added: ContractBrief[];
+  /** in `from`, gone from `to` (the report no longer lists it) */
+  removed: ContractBrief[];
+  /** listed in both; date_canceled set in `to` only */
+  canceled: { acme_contract_id: number; account_id: number; date_canceled: string }[];
+  /** listed in both; canceled in `from`, not in `to` */
+  reinstated: { acme_contract_id: number; account_id: number }[];
+  sans_changed: SansChange[];
+  expiry_moved: { acme_contract_id: number; account_id: number; from: string; to: string }[];
+  product_changed: { acme_contract_id: number; account_id: number; from: string; to: string }[];
+  subaccounts_appeared: number[];
+  subaccounts_disappeared: number[];
+  /** true when nothing differs */
+  unchanged: boolean;
+}
+
+function brief(c: ReportingContract, accountId: number): ContractBrief {
+  return {
+    acme_contract_id: c.acme_contract_id,
+    account_id: accountId,
+    product_name_id: c.product_name_id,
+    valid_till: c.valid_till,
+    date_canceled: c.date_canceled,
+    sans: c.sans,
+  };
+}
+
+/** SANs of `a` not in `b`, compared as DNS names (case, trailing dot and IDN form do not count as changes). */
+function missingFrom(a: readonly string[], b: readonly string[]): string[] {
+  if (a.length === 0) return [];
+  const other = new Set(b.map(comparableName));
+  return a.filter((s) => !other.has(comparableName(s)));
+}
+
+function sameInstant(a: string, b: string): boolean {
+  return a === b || Date.parse(a) === Date.parse(b);
+}
+
+/**
+ * What changed between two reports, contract by contract (matched by acme_contract_id). Linear: one map of
+ * `from`, one pass over `to`. Lists are sorted by contract id (subaccounts by id).
+ */
+export function diffReports(from: Reporting, to: Reporting): ReportDiff {
+  const before = new Map<number, { c: ReportingContract; account: number }>();
+  const accountsBefore = new Set<number>();
+  forEachContract(from, (c, account) => {
+    before.set(c.acme_contract_id, { c, account });
+    accountsBefore.add(account);
+  });
+  const diff: ReportDiff = {
+    counts: {
+      added: 0,
+      removed: 0,
+      canceled: 0,
+      reinstated: 0,
+      sans_changed: 0,
+      sans_added: 0,
+      sans_removed: 0,
+      expiry_moved: 0,
+      product_changed: 0,
+      subaccounts_appeared: 0,
+      subaccounts_disappeared: 0,
+    },
+    added: [],
+    removed: [],
+    canceled: [],
+    reinstated: [],
+    sans_changed: [],
+    expiry_moved: [],
+    product_changed: [],
+    subaccounts_appeared: [],
+    subaccounts_disappeared: [],
+    unchanged: true,
+  };
+  const accountsAfter = new Set<number>();
+  const seen = new Set<number>();
+  forEachContract(to, (c, account) => {
+    accountsAfter.add(account);
+    seen.add(c.acme_contract_id);
+    const old = before.get(c.acme_contract_id);
+    if (!old) {
+      diff.added.push(brief(c, account));
+      return;
+    }
+    const o = old.c;
+    const id = c.acme_contract_id;
+    if (!o.date_canceled && c.date_canceled) {
+      diff.canceled.push({ acme_contract_id: id, account_id: account, date_canceled: c.date_canceled });
+    } else if (o.date_canceled && !c.date_canceled) {
+      diff.reinstated.push({ acme_contract_id: id, account_id: account });
+    }
+    const added = missingFrom(c.sans, o.sans);
+    const removed = missingFrom(o.sans, c.sans);
+    if (added.length > 0 || removed.length > 0) {
+      diff.sans_changed.push({ acme_contract_id: id, account_id: account, added, removed });
+      diff.counts.sans_added += added.length;
+      diff.counts.sans_removed += removed.length;
+    }
+    if (!sameInstant(o.valid_till, c.valid_till)) {
+      diff.expiry_moved.push({
+        acme_contract_id: id,
+        account_id: account,
+        from: o.valid_till,
+        to: c.valid_till,
+      });
+    }
+    if (o.product_name_id !== c.product_name_id) {
+      diff.product_changed.push({
+        acme_contract_id: id,
+        account_id: account,
+        from: o.product_name_id,
+        to: c.product_name_id,
+      });
+    }
+  });
+  for (const [id, old] of before) if (!seen.has(id)) diff.removed.push(brief(old.c, old.account));
+  for (const a of accountsAfter) if (!accountsBefore.has(a)) diff.subaccounts_appeared.push(a);
+  for (const a of accountsBefore) if (!accountsAfter.has(a)) diff.subaccounts_disappeared.push(a);
+
+  const byId = (a: { acme_contract_id: number }, b: { acme_contract_id: number }) =>
+    a.acme_contract_id - b.acme_contract_id;
+  for (const list of [
+    diff.added,
+    diff.removed,
+    diff.canceled,
+    diff.reinstated,
+    diff.sans_changed,
+    diff.expiry_moved,
+    diff.product_changed,
+  ] as { acme_contract_id: number }[][]) {
+    list.sort(byId);
+  }
+  diff.subaccounts_appeared.sort((a, b) => a - b);
+  diff.subaccounts_disappeared.sort((a, b) => a - b);
+
+  const k = diff.counts;
+  k.added = diff.added.length;
+  k.removed = diff.removed.length;
+  k.canceled = diff.canceled.length;
+  k.reinstated = diff.reinstated.length;
+  k.sans_changed = diff.sans_changed.length;
+  k.expiry_moved = diff.expiry_moved.length;
+  k.product_changed = diff.product_changed.length;
+  k.subaccounts_appeared = diff.subaccounts_appeared.length;
+  k.subaccounts_disappeared = diff.subaccounts_disappeared.length;
+  diff.unchanged =
+    k.added + k.removed + k.canceled + k.reinstated + k.sans_changed + k.expiry_moved + k.product_changed ===
+      0 && k.subaccounts_appeared + k.subaccounts_disappeared === 0;
+  return diff;
+}
+
+const LISTS = [
+  "added",
+  "removed",
+  "canceled",
+  "reinstated",
+  "sans_changed",
+  "expiry_moved",
+  "product_changed",
+  "subaccounts_appeared",
+  "subaccounts_disappeared",
+] as const;
+
+/** The same diff with every list cut to `limit` entries (counts stay exact); `truncated` says whether any was cut. */
+export function limitDiff(diff: ReportDiff, limit: number): ReportDiff & { truncated: boolean } {
+  let truncated = false;
+  const out = { ...diff, truncated };
+  for (const key of LISTS) {
+    const list = diff[key] as unknown[];
+    if (list.length > limit) truncated = true;
+    (out as Record<string, unknown>)[key] = list.slice(0, limit);
+  }
+  out.truncated = truncated;
+  return out;
+}

@@ -1,0 +1,91 @@
+import { domainToASCII } from "node:url";
+import { normaliseDnsName } from "../schemas/primitives.js";
+import { type ContractStatus, forEachContract, type Reporting, statusOf } from "./model.js";
+
+export interface DomainMatch {
+  acme_contract_id: number;
+  account_id: number;
+  product_name_id: string;
+  /** the SAN that covers the domain, as the report lists it */
+  san: string;
+  match: "exact" | "wildcard";
+  valid_till: string;
+  date_canceled: string | null;
+  status: ContractStatus;
+}
+
+export interface DomainCoverage {
+  /** the domain as compared: lower case, punycode, no trailing dot */
+  domain: string;
+  matches: DomainMatch[];
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the range is "anything outside ASCII", not control chars
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+/**
+ * A SAN from the report in comparable form. Cheap for the usual ASCII case; IDNs become punycode so "bücher.de"
+ * and "xn--bcher-kva.de" compare equal.
+ */
+export function comparableName(san: string): string {
+  let name = san.trim().toLowerCase();
+  if (name.endsWith(".")) name = name.slice(0, -1);
+  if (!NON_ASCII.test(name)) return name;
+  const wildcard = name.startsWith("*.");
+  const ascii = domainToASCII(wildcard ? name.slice(2) : name);
+  if (ascii === "") return name;
+  return wildcard ? `*.${ascii}` : ascii;
+}
+
+/** The parent of a name for wildcard matching: a.example.com → example.com; one label → undefined. */
+function parentOf(name: string): string | undefined {
+  const dot = name.indexOf(".");
+  return dot > 0 ? name.slice(dot + 1) : undefined;
+}
+
+/**
+ * Which contracts cover `domain`: a SAN equal to it, or a wildcard `*.parent` where the domain is exactly one
+ * label below `parent` (so *.example.com covers a.example.com, not a.b.example.com nor example.com). Case
+ * does not matter and IDNs are compared as punycode. A wildcard query matches only the same wildcard SAN.
+ * Throws with a readable reason when `domain` is not a DNS name. One pass over all SANs.
+ */
+export function findContractsForDomain(report: Reporting, domain: string, nowMs: number): DomainCoverage {
+  const parsed = normaliseDnsName(domain);
+  if (!parsed.ok) throw new Error(`"${domain.slice(0, 80)}" ${parsed.reason}`);
+  const target = parsed.value;
+  const parent = target.startsWith("*.") ? undefined : parentOf(target);
+  const wildcardTarget = parent === undefined ? undefined : `*.${parent}`;
+  const matches: DomainMatch[] = [];
+  forEachContract(report, (contract, accountId) => {
+    let found: { san: string; match: "exact" | "wildcard" } | undefined;
+    for (const san of contract.sans) {
+      const name = comparableName(san);
+      if (name === target) {
+        found = { san, match: "exact" };
+        break;
+      }
+      if (found === undefined && name === wildcardTarget) found = { san, match: "wildcard" };
+    }
+    if (found) {
+      matches.push({
+        acme_contract_id: contract.acme_contract_id,
+        account_id: accountId,
+        product_name_id: contract.product_name_id,
+        san: found.san,
+        match: found.match,
+        valid_till: contract.valid_till,
+        date_canceled: contract.date_canceled,
+        status: statusOf(contract, nowMs),
+      });
+    }
+  });
+  // Usable coverage first: active, then expired, then canceled; exact before wildcard; then by id.
+  const rank: Record<ContractStatus, number> = { active: 0, expired: 1, canceled: 2 };
+  matches.sort(
+    (a, b) =>
+      rank[a.status] - rank[b.status] ||
+      (a.match === b.match ? 0 : a.match === "exact" ? -1 : 1) ||
+      a.acme_contract_id - b.acme_contract_id,
+  );
+  return { domain: target, matches };
+}
