@@ -58,6 +58,7 @@ export type SettingId =
   | "sessionIdleMs"
   | "maxSessions"
   | "logLevel"
+  | "mcpb"
   | "help"
   | "version";
 
@@ -307,6 +308,14 @@ export const SETTINGS: readonly Setting[] = [
     arg: "LEVEL",
     default: "info",
     description: `Log level (${LOG_LEVELS.join(", ")}); logs go to stderr, secrets scrubbed.`,
+  },
+  {
+    id: "mcpb",
+    group: "General",
+    flag: "--mcpb",
+    description:
+      "Set by the Claude Desktop extension (MCP Bundle): a setting left blank there arrives as an empty value or an unexpanded `$" +
+      "{user_config.…}` and then counts as unset instead of being refused.",
   },
   { id: "help", group: "General", flag: "--help", description: "Print this help and exit." },
   { id: "version", group: "General", flag: "--version", description: "Print the version and exit." },
@@ -632,13 +641,14 @@ function parseHosts(name: string, value: string): string[] {
  * Reads the configuration from the environment and argv (flags win over the environment).
  * Throws ConfigError with a message fit for the user; never includes a secret value.
  */
-export function loadConfig(env: Env, argv: readonly string[]): Config {
+export function loadConfig(environment: Env, argv: readonly string[]): Config {
   const args = parseArgv(argv);
   if (args.command !== "serve") {
     throw new ConfigError(`loadConfig: argv asks for ${args.command}, not to serve`);
   }
   const warnings: string[] = [];
   const flag = args.values;
+  const env = flag.mcpb !== undefined ? withoutHostBlanks(environment) : environment;
   const envName = (id: SettingId): string => setting(id).env as string;
   const envValue = (id: SettingId): string | undefined => plain(envName(id), env[envName(id)]);
   /** flag value, else environment value; with the name to use in messages */
@@ -857,6 +867,22 @@ export function loadConfig(env: Env, argv: readonly string[]): Config {
     secrets: [...new Set(secrets)],
     warnings,
   };
+}
+
+/**
+ * An MCP Bundle host passes every mapped setting, also those the user left blank: as "" (when the manifest
+ * declares a default of "") or as the literal `${user_config.name}` (hosts that do not substitute blanks).
+ * Under --mcpb these count as unset; anything else (e.g. "__encrypted__:…", a secret the host failed to
+ * decrypt) is still refused.
+ */
+function withoutHostBlanks(env: Env): Env {
+  const ours = new Set(SETTINGS.map((s) => s.env).filter(Boolean));
+  const out: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const blank = value !== undefined && /^\s*(\$\{user_config\.[A-Za-z0-9_]+\})?\s*$/.test(value);
+    if (!(ours.has(name) && blank)) out[name] = value;
+  }
+  return out;
 }
 
 class TooShortError extends ConfigError {

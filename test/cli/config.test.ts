@@ -514,3 +514,36 @@ describe("documentation", () => {
     expect(current).toBe(configurationMarkdown());
   });
 });
+
+describe("--mcpb (Claude Desktop extension)", () => {
+  // What an MCP Bundle host passes for fields the user left blank: "" or the literal placeholder.
+  const blanks = {
+    DIGICERT_PARTNER_API_KEY: "",
+    DIGICERT_SUBACCOUNT_API_KEY: "${user_config.subaccount_api_key}",
+    DIGICERT_DEVKEY: " ",
+    DIGICERT_BASE_URL: "${user_config.base_url}",
+    DIGICERT_READ_ONLY: "false",
+    DIGICERT_TOOLSETS: "all",
+  };
+
+  it("treats blank and unexpanded user_config values as unset, so the sandbox starts", () => {
+    const c = loadConfig(blanks, ["--mcpb"]);
+    expect(c.sandbox).toBe("no-keys");
+    expect(c.credentials).toEqual({});
+    expect(c.baseUrl).toBeUndefined();
+  });
+
+  it("uses the keys the user did enter", () => {
+    const c = loadConfig({ ...blanks, DIGICERT_PARTNER_API_KEY: KEY }, ["--mcpb"]);
+    expect(c.sandbox).toBe(false);
+    expect(c.credentials).toEqual({ parentKey: KEY });
+  });
+
+  it("still refuses a secret the host failed to decrypt, and blanks without --mcpb", () => {
+    expectConfigError(
+      () => loadConfig({ ...blanks, DIGICERT_PARTNER_API_KEY: "__encrypted__:AAAA" }, ["--mcpb"]),
+      /placeholder/,
+    );
+    expectConfigError(() => loadConfig(blanks, []), /set but empty|placeholder/);
+  });
+});
