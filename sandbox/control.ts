@@ -97,7 +97,7 @@ export function addCertificates(store: Store, input: AddCertificatesInput, now: 
   return contract.certificates.map(certificateView);
 }
 
-function isLoopback(address: string | undefined): boolean {
+export function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
   return address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127.");
 }
