@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { getOperation, inputSchema, type Operation, renderPath, splitInput } from "../operations/index.js";
 import { allSecrets, type Credentials, type SelectedKeys, selectKeys } from "./credentials.js";
 import { DigiCertError, parseErrorBody } from "./errors.js";
-import { scrub } from "./redact.js";
+import { scrub, scrubDeep } from "./redact.js";
 import {
   backoffDelay,
   DEFAULT_RETRY,
@@ -337,6 +337,11 @@ export class DigiCertClient {
         (hint ? `. ${hint}` : "") +
         (unknown ? ". The change may or may not have been made: read the target again before retrying." : ""),
     });
+  }
+
+  /** Deep copy of a value with every configured key replaced, for anything that leaves the process. */
+  scrub<T>(value: T): T {
+    return scrubDeep(value, this.secrets);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,91 @@
+import { type Page, pagedField } from "./paging.js";
+
+/** A single result stays well under the ~25,000-token limit clients apply (about 4 bytes per token). */
+export const MAX_RESULT_BYTES = 80_000;
+/** Lists directly in the answer (e.g. a contract's SANs, at most 250) are shown whole up to this. */
+const TOP_LIST_CAP = 250;
+/** Lists of names inside list items (e.g. each reported contract's SANs) are cut to this... */
+const NESTED_LIST_CAP = 10;
+/** ...and nested lists of records (e.g. a reported subaccount's contracts) to this many times it. */
+const NESTED_RECORDS_FACTOR = 5;
+
+export interface Compacted {
+  data: unknown;
+  notes: string[];
+}
+
+interface Cut {
+  path: string;
+  shown: number;
+  total: number;
+}
+
+function capLists(value: unknown, path: string, depth: number, nestedCap: number, cuts: Cut[]): unknown {
+  if (Array.isArray(value)) {
+    const records = value.some((v) => v !== null && typeof v === "object");
+    const cap = depth <= 1 ? TOP_LIST_CAP : records ? nestedCap * NESTED_RECORDS_FACTOR : nestedCap;
+    const kept = value.length > cap ? value.slice(0, cap) : value;
+    if (kept.length < value.length) cuts.push({ path, shown: kept.length, total: value.length });
+    return kept.map((v, i) => capLists(v, `${path}[${i}]`, depth + 1, nestedCap, cuts));
+  }
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = capLists(v, path ? `${path}.${k}` : k, depth + 1, nestedCap, cuts);
+    }
+    return out;
+  }
+  return value;
+}
+
+function cutNote(cuts: Cut[]): string | undefined {
+  if (cuts.length === 0) return undefined;
+  const first = cuts[0] as Cut;
+  const more = cuts.length > 1 ? ` and ${cuts.length - 1} other list(s)` : "";
+  return `Shortened: ${first.path} shows ${first.shown} of ${first.total}${more}; get_acme_contract, list_acme_credentials or list_acme_certificates show one contract's full lists.`;
+}
+
+/**
+ * Cuts a DigiCert answer down to a size an agent can use: one page of the main list (paged tools), long nested
+ * lists shortened, and a byte ceiling. Every cut is reported in a note that says how to get the rest.
+ */
+export function compactData(tool: string, data: unknown, page: Partial<Page>): Compacted {
+  if (data === undefined || data === null || typeof data !== "object") return { data, notes: [] };
+  const paged = pagedField(tool);
+  let limit = page.limit ?? paged?.defaultLimit ?? 0;
+  const offset = page.offset ?? 0;
+  let nestedCap = NESTED_LIST_CAP;
+  for (;;) {
+    const notes: string[] = [];
+    let working: unknown = data;
+    if (paged) {
+      const list = (data as Record<string, unknown>)[paged.field];
+      if (Array.isArray(list)) {
+        const slice = list.slice(offset, offset + limit);
+        working = { ...(data as Record<string, unknown>), [paged.field]: slice };
+        const end = offset + slice.length;
+        if (offset > 0 || end < list.length) {
+          notes.push(
+            `Showing ${paged.field} ${slice.length === 0 ? "none" : `${offset + 1}-${end}`} of ${list.length}.` +
+              (end < list.length ? ` Call again with offset=${end} for more.` : ""),
+          );
+        }
+      }
+    }
+    const cuts: Cut[] = [];
+    const capped = capLists(working, "", 0, nestedCap, cuts);
+    const note = cutNote(cuts);
+    if (note) notes.push(note);
+    const size = JSON.stringify(capped).length;
+    if (size <= MAX_RESULT_BYTES) return { data: capped, notes };
+    // Too big: shrink the page first, then the nested lists; never return an oversized result.
+    if (paged && limit > 1) limit = Math.max(1, Math.floor(limit / 2));
+    else if (nestedCap > 1) nestedCap = Math.max(1, Math.floor(nestedCap / 2));
+    else {
+      return {
+        data: undefined,
+        notes: [`The answer (${size} bytes) is too large to show; narrow the request.`],
+      };
+    }
+  }
+}

@@ -1,0 +1,221 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { DigiCertClient } from "../../client/client.js";
+import type { Operation } from "../../operations/index.js";
+import { compactData } from "../compact.js";
+import { hashOf } from "./canonical.js";
+import type { ConfirmationTokens } from "./token.js";
+
+export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+export type GateDecision =
+  | { proceed: true }
+  | {
+      proceed: false;
+      result: CallToolResult;
+      outcome: "confirmation_required" | "not_confirmed" | "refused";
+    };
+
+export interface GateOptions {
+  server: McpServer;
+  client: DigiCertClient;
+  /** undefined when confirmation is disabled by the operator */
+  tokens: ConfirmationTokens | undefined;
+}
+
+/**
+ * Fields that change on their own (DigiCert updates last_used_date on every authenticated call, including the
+ * inspection itself), left out of the state hash so they never count as "the target changed".
+ */
+const VOLATILE = new Set(["last_used_date"]);
+
+function stable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stable);
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (!VOLATILE.has(k)) out[k] = stable(v);
+    return out;
+  }
+  return value;
+}
+
+function definedOnly(input: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+}
+
+/**
+ * The guard in front of every call whose catalog entry declares `confirm` (and whose `when` matches): asks the
+ * user through elicitation when the client can, otherwise answers with a preview and a single-use token the
+ * agent must send back. Nothing an agent sends can switch it off; only the operator's `confirmation.mode`.
+ */
+export class ConfirmationGate {
+  constructor(private readonly options: GateOptions) {}
+
+  applies(op: Operation, args: Record<string, unknown>): boolean {
+    if (!this.options.tokens || !op.confirm) return false;
+    return op.confirm.when ? op.confirm.when(args) : true;
+  }
+
+  async check(
+    op: Operation,
+    args: Record<string, unknown>,
+    token: string | undefined,
+    extra: ToolExtra,
+  ): Promise<GateDecision> {
+    const tokens = this.options.tokens;
+    const confirm = op.confirm;
+    if (!tokens || !confirm || !this.applies(op, args)) return { proceed: true };
+
+    if (token !== undefined) return this.redeem(op, args, token, tokens, extra);
+
+    const state = await this.inspect(op, args, extra.signal);
+    const preview = confirm.describe(args, state.current);
+    const current = state.current === undefined ? undefined : compactData(op.name, state.current, {}).data;
+
+    if (this.options.server.server.getClientCapabilities()?.elicitation?.form) {
+      return this.elicit(op, args, preview, current, state.hash, extra);
+    }
+
+    const issued = tokens.issue({
+      tool: op.name,
+      args: hashOf(args),
+      state: state.hash,
+      session: extra.sessionId ?? "",
+    });
+    const expiresAt = new Date(issued.expiresAt).toISOString();
+    const text = [
+      "Confirmation required: nothing has been changed yet.",
+      `Preview: ${preview}`,
+      `Show this preview to the user. Only if they agree, call ${op.name} again with exactly the same arguments plus confirmation_token (below). It works once, until ${expiresAt}.`,
+      `confirmation_token: ${issued.token}`,
+    ].join("\n");
+    return {
+      proceed: false,
+      outcome: "confirmation_required",
+      result: {
+        content: [{ type: "text", text }],
+        structuredContent: {
+          ok: false,
+          operation: op.name,
+          status: "confirmation_required",
+          summary: "Confirmation required; nothing was changed.",
+          preview,
+          ...(current === undefined ? {} : { current }),
+          confirmation_token: issued.token,
+          expires_at: expiresAt,
+        },
+      },
+    };
+  }
+
+  /** Second call of the token flow: the token must match this call, and the target must be as previewed. */
+  private async redeem(
+    op: Operation,
+    args: Record<string, unknown>,
+    token: string,
+    tokens: ConfirmationTokens,
+    extra: ToolExtra,
+  ): Promise<GateDecision> {
+    const verdict = tokens.verifyAndConsume(token, {
+      tool: op.name,
+      args: hashOf(args),
+      session: extra.sessionId ?? "",
+    });
+    if (!verdict.ok) {
+      return refused(
+        op,
+        `The confirmation token was refused: ${verdict.reason}. Nothing was changed. Call ${op.name} without confirmation_token to get a new preview, show it to the user and confirm again.`,
+      );
+    }
+    const state = await this.inspect(op, args, extra.signal);
+    if (state.hash !== verdict.claims.state) return changedSincePreview(op);
+    return { proceed: true };
+  }
+
+  private async elicit(
+    op: Operation,
+    args: Record<string, unknown>,
+    preview: string,
+    current: unknown,
+    hash: string,
+    extra: ToolExtra,
+  ): Promise<GateDecision> {
+    let answer: Awaited<ReturnType<McpServer["server"]["elicitInput"]>>;
+    try {
+      answer = await this.options.server.server.elicitInput(
+        {
+          mode: "form",
+          message: `${preview}\n\nDo you want to go ahead?`,
+          requestedSchema: {
+            type: "object",
+            properties: {
+              confirm: { type: "boolean", title: "Go ahead", description: "Tick to let this change happen." },
+            },
+            required: ["confirm"],
+          },
+        },
+        { signal: extra.signal, relatedRequestId: extra.requestId, timeout: this.options.tokens?.ttlMs },
+      );
+    } catch (err) {
+      return refused(
+        op,
+        `Could not ask the user to confirm (${err instanceof Error ? err.message : String(err)}). Nothing was changed.`,
+      );
+    }
+    if (answer.action !== "accept" || answer.content?.confirm !== true) {
+      const summary = `The user did not confirm (${answer.action}); nothing was changed.`;
+      return {
+        proceed: false,
+        outcome: "not_confirmed",
+        result: {
+          content: [{ type: "text", text: `${summary}\nPreview was: ${preview}` }],
+          structuredContent: {
+            ok: false,
+            operation: op.name,
+            status: "not_confirmed",
+            summary,
+            preview,
+            ...(current === undefined ? {} : { current }),
+          },
+        },
+      };
+    }
+    // The user may have taken a while: the target must still be what they saw.
+    const again = await this.inspect(op, args, extra.signal);
+    if (again.hash !== hash) return changedSincePreview(op);
+    return { proceed: true };
+  }
+
+  private async inspect(
+    op: Operation,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<{ current: unknown; hash: string }> {
+    const inspection = op.confirm?.inspect;
+    if (!inspection) return { current: undefined, hash: hashOf(null) };
+    const { data } = await this.options.client.call(inspection.op, definedOnly(inspection.input(args)), {
+      signal,
+    });
+    return { current: data, hash: hashOf(stable(data)) };
+  }
+}
+
+function refused(op: Operation, text: string): GateDecision {
+  return {
+    proceed: false,
+    outcome: "refused",
+    result: {
+      isError: true,
+      content: [{ type: "text", text }],
+      structuredContent: { ok: false, operation: op.name, summary: text, error: { kind: "confirmation" } },
+    },
+  };
+}
+
+function changedSincePreview(op: Operation): GateDecision {
+  return refused(
+    op,
+    `The target changed since the preview was made, so nothing was changed. Call ${op.name} without confirmation_token to get a new preview of the current state and confirm again.`,
+  );
+}

@@ -1,0 +1,16 @@
+import type { KeyScope, Operation } from "../operations/index.js";
+
+const SCOPE_TAG: Record<KeyScope, string> = {
+  parent: "[parent key]",
+  subaccount: "[subaccount key]",
+  any: "[parent or subaccount key]",
+  "any+devkey": "[Partner key + DIGICERT_DEVKEY]",
+  devkey: "[DIGICERT_DEVKEY]",
+};
+
+/** The catalog description plus the key it needs and, for guarded tools, that it asks before acting. */
+export function toolDescription(op: Operation): string {
+  const parts = [op.description, SCOPE_TAG[op.scope]];
+  if (op.confirm) parts.push(op.confirm.when ? "May ask for confirmation." : "Asks for confirmation.");
+  return parts.join(" ");
+}

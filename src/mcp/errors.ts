@@ -1,0 +1,60 @@
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { DigiCertError } from "../client/errors.js";
+import type { Operation } from "../operations/index.js";
+
+/** How an agent can find out whether a write whose outcome is unknown happened. */
+function checkAdvice(op: Operation): string {
+  const read = op.confirm?.inspect?.op;
+  return read
+    ? `The change may or may not have been made: call ${read} to see the current state before retrying.`
+    : "The change may or may not have been made: read the current state (e.g. with a list or get tool) before retrying.";
+}
+
+/** One place that turns any failure into a tool error the agent can act on. Never includes arguments. */
+export function errorResult(op: Operation, err: unknown): CallToolResult {
+  if (err instanceof DigiCertError) {
+    const lines: string[] = [];
+    switch (err.kind) {
+      case "http":
+        lines.push(
+          `${op.name} failed: DigiCert answered HTTP ${err.status}${err.code ? ` (${err.code})` : ""}` +
+            (err.apiMessage ? `: ${err.apiMessage}` : "."),
+        );
+        break;
+      case "validation":
+        lines.push(`${op.name}: invalid arguments, nothing was sent to DigiCert.`);
+        for (const issue of err.issues) lines.push(`- ${issue.path}: ${issue.message}`);
+        break;
+      case "config":
+        lines.push(`${op.name} cannot run with the current configuration; nothing was sent to DigiCert.`);
+        break;
+      default:
+        lines.push(`${op.name} failed: ${err.message}`);
+    }
+    if (err.hint && err.kind !== "validation") lines.push(`Hint: ${err.hint}`);
+    if (err.outcomeUnknown && !lines.some((l) => l.includes("may or may not"))) lines.push(checkAdvice(op));
+    return {
+      isError: true,
+      content: [{ type: "text", text: lines.join("\n") }],
+      structuredContent: {
+        ok: false,
+        operation: op.name,
+        summary: lines[0] as string,
+        error: {
+          kind: err.kind,
+          status: err.status,
+          code: err.code,
+          hint: err.hint,
+          outcome_unknown: err.outcomeUnknown || undefined,
+        },
+      },
+    };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  const text = `${op.name} failed inside digicert-partner-mcp: ${message}`;
+  return {
+    isError: true,
+    content: [{ type: "text", text }],
+    structuredContent: { ok: false, operation: op.name, summary: text, error: { kind: "internal" } },
+  };
+}

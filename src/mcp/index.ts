@@ -1,0 +1,19 @@
+export { annotationsFor } from "./annotations.js";
+export { ConfirmationTokens } from "./confirmation/token.js";
+export { SERVER_INSTRUCTIONS } from "./instructions.js";
+export {
+  isToolSelected,
+  selectOperations,
+  TOOLSETS,
+  type ToolSelection,
+  unknownSelectionNames,
+} from "./select.js";
+export {
+  type ConfirmationOptions,
+  createMcpServer,
+  DEFAULT_CONFIRMATION_TTL_MS,
+  type ExtensionContext,
+  type McpServerOptions,
+  SERVER_NAME,
+} from "./server.js";
+export { toolInputSchema, toolOutputSchema } from "./tool-schemas.js";

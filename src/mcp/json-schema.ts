@@ -1,0 +1,87 @@
+import { z } from "zod";
+
+type JsonObject = { [key: string]: unknown };
+
+const SAFE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Keywords that cost tokens in every tools/list but tell an agent little: the server validates every rule
+ * anyway and names the field and the rule when one is broken. Types, required fields, enums, formats,
+ * item limits and descriptions stay.
+ */
+function strip(node: JsonObject, root: boolean): void {
+  delete node.$schema;
+  delete node.pattern;
+  delete node.minLength;
+  delete node.maxLength;
+  if (node.maximum === SAFE) delete node.maximum;
+  if (node.minimum === -SAFE) delete node.minimum;
+  // ids are "positive integers"; the type says integer and the error message says positive
+  if (node.exclusiveMinimum === 0) delete node.exclusiveMinimum;
+  // `additionalProperties: false` matters at the top (agents must not invent arguments); nested it is noise
+  if (!root && node.additionalProperties === false) delete node.additionalProperties;
+  if (
+    node.additionalProperties !== undefined &&
+    typeof node.additionalProperties === "object" &&
+    node.additionalProperties !== null &&
+    Object.keys(node.additionalProperties).length === 0
+  ) {
+    delete node.additionalProperties;
+  }
+}
+
+function walk(node: unknown, depth: number, maxObjectDepth: number, dropNestedRequired: boolean): unknown {
+  if (Array.isArray(node)) return node.map((n) => walk(n, depth, maxObjectDepth, dropNestedRequired));
+  if (!node || typeof node !== "object") return node;
+  const obj = { ...(node as JsonObject) };
+  strip(obj, depth === 0);
+  const isObject = obj.type === "object" || (Array.isArray(obj.type) && obj.type.includes("object"));
+  if (isObject && depth >= maxObjectDepth) {
+    // below the depth limit an object is only "an object": its fields are in the text and the data itself
+    delete obj.properties;
+    delete obj.required;
+    delete obj.additionalProperties;
+    return obj;
+  }
+  if (dropNestedRequired && depth > 0) delete obj.required;
+  for (const key of ["properties", "$defs", "definitions"]) {
+    const props = obj[key];
+    if (props && typeof props === "object") {
+      const out: JsonObject = {};
+      for (const [k, v] of Object.entries(props as JsonObject)) {
+        out[k] = walk(v, depth + 1, maxObjectDepth, dropNestedRequired);
+      }
+      obj[key] = out;
+    }
+  }
+  for (const key of ["items", "anyOf", "oneOf", "allOf", "not"]) {
+    if (obj[key] !== undefined) obj[key] = walk(obj[key], depth, maxObjectDepth, dropNestedRequired);
+  }
+  return obj;
+}
+
+/** JSON Schema of a tool input: full structure, minus the noise listed in `strip`. */
+export function compactInputJsonSchema(schema: z.ZodType): JsonObject {
+  const json = z.toJSONSchema(schema, { io: "input", target: "draft-7", unrepresentable: "any" });
+  return walk(json, 0, Number.POSITIVE_INFINITY, false) as JsonObject;
+}
+
+/**
+ * JSON Schema of a tool result: the envelope and the fields of `data` with their types; deeper objects are
+ * "object". Nested `required` lists are dropped, since DigiCert's answers are read loosely (spec: several
+ * shapes undocumented).
+ */
+export function compactOutputJsonSchema(schema: z.ZodType, maxObjectDepth = 3): JsonObject {
+  const json = z.toJSONSchema(schema, { io: "output", target: "draft-7", unrepresentable: "any" });
+  return walk(json, 0, maxObjectDepth, true) as JsonObject;
+}
+
+/**
+ * Makes `schema` render as `json` wherever the SDK converts it (tools/list), while validation still uses the
+ * full zod schema. Uses zod's documented `_zod.toJSONSchema` override hook.
+ */
+export function withJsonSchema<T extends z.ZodType>(schema: T, json: JsonObject): T {
+  const frozen = JSON.stringify(json);
+  schema._zod.toJSONSchema = () => JSON.parse(frozen) as unknown;
+  return schema;
+}

@@ -1,0 +1,79 @@
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { DigiCertClient } from "../client/client.js";
+import type { Logger } from "../logging.js";
+import type { Operation } from "../operations/index.js";
+import { ConfirmationGate } from "./confirmation/gate.js";
+import { ConfirmationTokens } from "./confirmation/token.js";
+import { SERVER_INSTRUCTIONS } from "./instructions.js";
+import { isToolSelected, selectOperations, type ToolSelection } from "./select.js";
+import { registerOperationTools } from "./tools.js";
+
+export const DEFAULT_CONFIRMATION_TTL_MS = 5 * 60_000;
+
+export interface ConfirmationOptions {
+  /** "disabled" is an operator decision (automation); no tool argument can turn confirmation off */
+  mode: "required" | "disabled";
+  /** HMAC key for confirmation tokens, at least 32 bytes; random per process is fine */
+  secret: string;
+  /** token lifetime; default 5 minutes */
+  ttlMs?: number;
+}
+
+/** What `extend` gets besides the server, so added tools follow the same selection and use the same client. */
+export interface ExtensionContext {
+  client: DigiCertClient;
+  logger: Logger;
+  readOnly: boolean;
+  /** whether a tool with this name/toolset/effect is on under the configured selection */
+  isToolSelected(tool: { name: string; toolset?: string; effect: "read" | "write" | "destructive" }): boolean;
+}
+
+export interface McpServerOptions extends ToolSelection {
+  client: DigiCertClient;
+  logger: Logger;
+  version: string;
+  confirmation: ConfirmationOptions;
+  /** clock for token expiry (tests) */
+  now?: () => number;
+  /** registers further tools/resources (e.g. reporting) on the same server */
+  extend?: (server: McpServer, context: ExtensionContext) => void;
+}
+
+export const SERVER_NAME = "digicert-partner-mcp";
+
+/** Builds the MCP server (no transport): one tool per selected catalog operation, plus `extend`. */
+export function createMcpServer(options: McpServerOptions): McpServer {
+  const server = new McpServer(
+    { name: SERVER_NAME, title: "DigiCert Partner Subscriptions", version: options.version },
+    {
+      capabilities: { tools: {}, logging: {} },
+      instructions: SERVER_INSTRUCTIONS,
+    },
+  );
+  const tokens =
+    options.confirmation.mode === "disabled"
+      ? undefined
+      : new ConfirmationTokens({
+          secret: options.confirmation.secret,
+          ttlMs: options.confirmation.ttlMs ?? DEFAULT_CONFIRMATION_TTL_MS,
+          now: options.now ?? Date.now,
+        });
+  const gate = new ConfirmationGate({ server, client: options.client, tokens });
+  const operations: Operation[] = selectOperations(options);
+  registerOperationTools(server, operations, { client: options.client, logger: options.logger, gate });
+  options.extend?.(server, {
+    client: options.client,
+    logger: options.logger,
+    readOnly: options.readOnly ?? false,
+    isToolSelected: (tool) => isToolSelected(options, tool),
+  });
+  options.logger.debug(
+    {
+      tools: operations.length,
+      readOnly: options.readOnly ?? false,
+      confirmation: options.confirmation.mode,
+    },
+    "mcp server created",
+  );
+  return server;
+}

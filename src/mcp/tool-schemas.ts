@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { inputSchema, type Operation } from "../operations/index.js";
+import { compactInputJsonSchema, compactOutputJsonSchema, withJsonSchema } from "./json-schema.js";
+import { pagedField } from "./paging.js";
+
+type AnyObject = ReturnType<typeof inputSchema>;
+
+/** Arguments the MCP layer adds to a tool and removes before the DigiCert call. */
+export const MCP_ONLY_ARGS = ["confirmation_token", "offset", "limit"] as const;
+
+export const confirmationToken = z
+  .string()
+  .min(1)
+  .max(4096)
+  .optional()
+  .describe("from a confirmation_required result, after the user agreed");
+
+const offset = z.number().int().min(0).optional().describe("skip this many items");
+const limit = z.number().int().min(1).max(200).optional().describe("items per page");
+
+export function needsConfirmation(op: Operation): boolean {
+  return op.confirm !== undefined;
+}
+
+/**
+ * The tool's input: the catalog's flat input plus the MCP-only arguments (confirmation token, paging). Strict,
+ * with an unknown-field message that lists the allowed fields, and the catalog's cross-field check.
+ */
+export function toolInputSchema(op: Operation): AnyObject {
+  const base = inputSchema(op);
+  const shape: Record<string, z.ZodType> = { ...base.shape };
+  if (needsConfirmation(op)) shape.confirmation_token = confirmationToken;
+  if (pagedField(op.name)) {
+    shape.offset = offset;
+    shape.limit = limit;
+  }
+  const allowed = Object.keys(shape);
+  let schema: AnyObject = z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `unknown argument(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; allowed: ${allowed.join(", ") || "none"}`
+        : undefined,
+  });
+  const check = op.check;
+  if (check) {
+    schema = schema.superRefine((value, ctx) => {
+      const message = check(value as Record<string, unknown>);
+      if (message) ctx.addIssue({ code: "custom", message });
+    });
+  }
+  return withJsonSchema(schema, compactInputJsonSchema(schema));
+}
+
+/** Status of a result from a tool that may ask for confirmation. */
+export const RESULT_STATUS = ["done", "confirmation_required", "not_confirmed"] as const;
+
+/**
+ * The structured result every tool returns: `ok`, `operation`, `summary`, the DigiCert answer in `data` (when
+ * DigiCert returns one), a `note` (truncation, one-time secrets), and for guarded tools the confirmation fields.
+ */
+export function toolOutputSchema(op: Operation): AnyObject {
+  const shape: Record<string, z.ZodType> = {
+    ok: z.boolean(),
+    operation: z.string(),
+    summary: z.string(),
+    note: z.string().optional(),
+  };
+  if (op.response) shape.data = op.response.optional();
+  if (needsConfirmation(op)) {
+    shape.status = z.enum(RESULT_STATUS).optional();
+    shape.preview = z.string().optional();
+    shape.current = z.unknown().optional();
+    shape.confirmation_token = z.string().optional();
+    shape.expires_at = z.string().optional();
+  }
+  // loose: error results add an `error` object, and DigiCert may add fields
+  const schema = z.looseObject(shape);
+  return withJsonSchema(schema, compactOutputJsonSchema(schema));
+}

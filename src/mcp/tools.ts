@@ -1,0 +1,96 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { DigiCertClient } from "../client/client.js";
+import { DigiCertError } from "../client/errors.js";
+import type { Logger } from "../logging.js";
+import type { Operation } from "../operations/index.js";
+import { annotationsFor } from "./annotations.js";
+import type { ConfirmationGate, ToolExtra } from "./confirmation/gate.js";
+import { toolDescription } from "./descriptions.js";
+import { errorResult } from "./errors.js";
+import type { Page } from "./paging.js";
+import { successResult } from "./render.js";
+import { MCP_ONLY_ARGS, toolInputSchema, toolOutputSchema } from "./tool-schemas.js";
+
+export interface ToolDeps {
+  client: DigiCertClient;
+  logger: Logger;
+  gate: ConfirmationGate;
+}
+
+interface SplitArgs {
+  api: Record<string, unknown>;
+  token: string | undefined;
+  page: Partial<Page>;
+}
+
+/** Separates what goes to DigiCert from what only the MCP layer reads (token, paging). */
+function splitArgs(args: Record<string, unknown>): SplitArgs {
+  const api: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(args)) {
+    if (!(MCP_ONLY_ARGS as readonly string[]).includes(k)) api[k] = v;
+  }
+  return {
+    api,
+    token: typeof args.confirmation_token === "string" ? args.confirmation_token : undefined,
+    page: {
+      offset: typeof args.offset === "number" ? args.offset : undefined,
+      limit: typeof args.limit === "number" ? args.limit : undefined,
+    },
+  };
+}
+
+/** Runs one tool call: confirmation gate, DigiCert call, rendering; every failure becomes a tool error here. */
+async function runTool(
+  op: Operation,
+  deps: ToolDeps,
+  args: Record<string, unknown>,
+  extra: ToolExtra,
+): Promise<CallToolResult> {
+  const started = performance.now();
+  let outcome = "ok";
+  let status: number | undefined;
+  try {
+    const { api, token, page } = splitArgs(args);
+    const decision = await deps.gate.check(op, api, token, extra);
+    if (!decision.proceed) {
+      outcome = decision.outcome;
+      return deps.client.scrub(decision.result);
+    }
+    const response = await deps.client.call(op, api, { signal: extra.signal });
+    status = response.status;
+    return deps.client.scrub(successResult(op, api, response, page));
+  } catch (err) {
+    outcome = err instanceof DigiCertError ? `error:${err.kind}` : "error:internal";
+    if (err instanceof DigiCertError) status = err.status;
+    else deps.logger.error({ tool: op.name, err }, "tool failed unexpectedly");
+    return deps.client.scrub(errorResult(op, err));
+  } finally {
+    // never the arguments or the result: they may hold secrets (new keys, EAB HMAC) and personal data
+    deps.logger.debug(
+      { tool: op.name, ms: Math.round(performance.now() - started), outcome, status },
+      "tool call",
+    );
+  }
+}
+
+/** The one registration loop: every selected catalog operation becomes a tool with the same wrapping. */
+export function registerOperationTools(
+  server: McpServer,
+  operations: readonly Operation[],
+  deps: ToolDeps,
+): void {
+  for (const op of operations) {
+    server.registerTool(
+      op.name,
+      {
+        title: op.title,
+        description: toolDescription(op),
+        inputSchema: toolInputSchema(op),
+        outputSchema: toolOutputSchema(op),
+        annotations: annotationsFor(op),
+      },
+      (args: Record<string, unknown>, extra: ToolExtra) => runTool(op, deps, args, extra),
+    );
+  }
+}
