@@ -1,0 +1,133 @@
+import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import type { DigiCertClient } from "../../client/client.js";
+import { DigiCertError } from "../../client/errors.js";
+import type { Logger } from "../../logging.js";
+import { getReporting } from "../../operations/account.js";
+import {
+  isSnapshotId,
+  type RecordResult,
+  type Snapshot,
+  type SnapshotMeta,
+  type SnapshotStore,
+} from "../../reporting/index.js";
+import { LATEST_ALIAS } from "./uris.js";
+
+export interface ReportingDeps {
+  client: DigiCertClient;
+  logger: Logger;
+  store: SnapshotStore;
+  /** `latest` is refetched when its last check is older than this (default 10 minutes) */
+  maxAgeMs?: number;
+  now?: () => number;
+  /** a CertCentral DEVKEY is configured: offer the subaccount cost report */
+  hasDevkey: boolean;
+  /** refetch every maxAgeMs (at least a minute) while a client is subscribed to `latest` (default true) */
+  pollWhileSubscribed?: boolean;
+}
+
+export const DEFAULT_MAX_AGE_MS = 10 * 60 * 1000;
+/** JSON-RPC code the MCP spec gives to "resource not found" */
+export const RESOURCE_NOT_FOUND = -32002;
+
+export interface LatestSnapshot extends Snapshot {
+  /** set when the refetch failed and an older snapshot is served instead */
+  refresh_error?: string;
+}
+
+/** A user-facing reason, without stack or secrets (DigiCertError messages are already scrubbed). */
+export function reasonOf(err: unknown): string {
+  if (err instanceof DigiCertError) return err.message;
+  if (err instanceof McpError) return err.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Snapshot access shared by resources, tools and prompts: freshness, aliases and readable errors. */
+export class ReportingContext {
+  readonly maxAgeMs: number;
+  readonly now: () => number;
+
+  constructor(readonly deps: ReportingDeps) {
+    this.maxAgeMs = deps.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
+    this.now = deps.now ?? Date.now;
+  }
+
+  get store(): SnapshotStore {
+    return this.deps.store;
+  }
+
+  /**
+   * Fetches the report once and records it. Not tied to one request's cancellation: concurrent callers share the
+   * fetch, and the client's own deadline bounds it.
+   */
+  take(): Promise<RecordResult> {
+    return this.deps.store.take(async () => {
+      const result = await this.deps.client.call(getReporting, {});
+      return result.data;
+    });
+  }
+
+  /** The newest snapshot, refetched first when older than maxAgeMs; a stale one if the refetch fails. */
+  async latest(): Promise<LatestSnapshot> {
+    const current = await this.store.latest();
+    const fresh = current && this.now() - Date.parse(current.checked_at) < this.maxAgeMs;
+    if (current && fresh) {
+      const loaded = await this.store.read(current.id);
+      if (loaded) return loaded;
+    }
+    try {
+      const { meta } = await this.take();
+      const loaded = await this.store.read(meta.id);
+      if (loaded) return loaded;
+      throw new Error("the snapshot just taken could not be read back");
+    } catch (err) {
+      const reason = reasonOf(err);
+      this.deps.logger.warn({ err: reason }, "reporting refresh failed");
+      const fallback = await this.store.latest();
+      const loaded = fallback ? await this.store.read(fallback.id) : undefined;
+      if (loaded) return { ...loaded, refresh_error: reason };
+      throw new McpError(RESOURCE_NOT_FOUND, `no reporting snapshot is available: ${reason}`);
+    }
+  }
+
+  /** A snapshot by id, or the latest for "latest". Throws a readable error for an unknown or damaged id. */
+  async snapshot(id: string): Promise<LatestSnapshot> {
+    if (id === LATEST_ALIAS) return this.latest();
+    if (!isSnapshotId(id)) {
+      throw new McpError(
+        RESOURCE_NOT_FOUND,
+        `"${id.slice(0, 60)}" is not a snapshot id (e.g. 20260202T094518Z-1a2b3c4d)`,
+      );
+    }
+    const loaded = await this.store.read(id);
+    if (!loaded) {
+      throw new McpError(
+        RESOURCE_NOT_FOUND,
+        `no snapshot ${id}: it may have been removed by retention; see resources/list or take_reporting_snapshot`,
+      );
+    }
+    return loaded;
+  }
+
+  /** The report of the snapshot before `meta`, if it still exists and reads. */
+  async previousOf(meta: SnapshotMeta): Promise<Snapshot | undefined> {
+    const previous = await this.store.previous(meta.id);
+    return previous ? this.store.read(previous.id) : undefined;
+  }
+
+  /** Snapshot ids for completion, newest first, "latest" included. */
+  async completeIds(prefix: string): Promise<string[]> {
+    const ids = [LATEST_ALIAS, ...(await this.store.list()).map((m) => m.id)];
+    return ids.filter((id) => id.startsWith(prefix)).slice(0, 100);
+  }
+
+  /** Subaccount ids of the newest stored snapshot, for completion. Never calls DigiCert. */
+  async completeAccountIds(prefix: string): Promise<string[]> {
+    const meta = await this.store.latest();
+    const snapshot = meta ? await this.store.read(meta.id) : undefined;
+    if (!snapshot) return [];
+    return snapshot.report.accounts
+      .map((a) => String(a.account_id))
+      .filter((id) => id.startsWith(prefix))
+      .slice(0, 100);
+  }
+}
