@@ -82,7 +82,7 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
 export const DEFAULT_MAX_SESSIONS = 100;
 const MIN_HTTP_TOKEN_LENGTH = 16;
-const MIN_CONFIRMATION_SECRET_LENGTH = 16;
+const MIN_CONFIRMATION_SECRET_LENGTH = 32;
 
 export const SETTINGS: readonly Setting[] = [
   {

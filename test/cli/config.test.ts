@@ -280,7 +280,7 @@ describe("loadConfig: tools and confirmation", () => {
   });
 
   it("reads the confirmation secret and TTL", () => {
-    const secret = "confirmation-secret-0123456789";
+    const secret = "confirmation-secret-0123456789abcdef";
     const c = loadConfig({ MCP_CONFIRMATION_SECRET: secret, MCP_CONFIRMATION_TTL_MS: "60000" }, []);
     expect(c.confirmation).toEqual({ mode: "required", secret, secretFromEnv: true, ttlMs: 60_000 });
     expect(c.secrets).toContain(secret);

@@ -1,0 +1,100 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+export const CLI = join(ROOT, "dist/src/cli.js");
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
+    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The end-to-end tests run the built bin (dist/src/cli.js), as users do. `npm test` builds first; when the
+ * tests run alone and dist is missing or older than the sources, build it here.
+ */
+export async function ensureBuilt(): Promise<void> {
+  const stale =
+    !existsSync(CLI) ||
+    statSync(CLI).mtimeMs < Math.max(newestMtime(join(ROOT, "src")), newestMtime(join(ROOT, "sandbox")));
+  if (!stale) return;
+  const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
+  await new Promise<void>((done) => {
+    // tsc emits even when another module has type errors mid-work; the tests then show what breaks.
+    execFile(process.execPath, [tsc, "-p", ROOT], { cwd: ROOT, timeout: 120_000 }, () => done());
+  });
+  if (!existsSync(CLI)) throw new Error("build failed: dist/src/cli.js missing (run npx tsc -p .)");
+}
+
+/** A clean environment: nothing from the developer's shell (no DIGICERT_* keys) leaks into the child. */
+export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of ["PATH", "HOME", "SYSTEMROOT", "TMPDIR", "TEMP", "TMP"]) {
+    const v = process.env[name];
+    if (v !== undefined) env[name] = v;
+  }
+  return { ...env, ...extra };
+}
+
+export interface Child {
+  proc: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+  /** waits until stderr holds a line matching the predicate (or fails after the timeout) */
+  waitForStderr: (test: (line: string) => boolean, timeoutMs?: number) => Promise<string>;
+  kill: (signal?: NodeJS.Signals) => Promise<number | null>;
+}
+
+export function runCli(args: string[], env: Record<string, string>): Child {
+  const proc = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env, stdio: ["pipe", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  proc.stdout?.on("data", (c: Buffer) => {
+    out += c.toString("utf8");
+  });
+  proc.stderr?.on("data", (c: Buffer) => {
+    err += c.toString("utf8");
+  });
+  const exited = new Promise<number | null>((r) => proc.once("close", (code) => r(code)));
+  const waitForStderr = (test: (line: string) => boolean, timeoutMs = 15_000): Promise<string> =>
+    new Promise((resolvePromise, reject) => {
+      const check = () => {
+        const line = err.split("\n").find(test);
+        if (line !== undefined) {
+          cleanup();
+          resolvePromise(line);
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`timed out waiting for stderr; got:\n${err}`));
+      }, timeoutMs);
+      const onExit = () => {
+        cleanup();
+        reject(new Error(`the CLI exited; stderr:\n${err}`));
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        proc.stderr?.off("data", check);
+        proc.off("close", onExit);
+      };
+      proc.stderr?.on("data", check);
+      proc.once("close", onExit);
+      check();
+    });
+  const kill = async (signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+    const timer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  };
+  return { proc, stdout: () => out, stderr: () => err, exited, waitForStderr, kill };
+}
