@@ -177,7 +177,10 @@ export class DigiCertClient {
           "digicert call failed",
         );
         const retryable = op.idempotent ? isTransientNetwork(err) : wasNeverSent(err);
-        if (failure.kind === "network" && retryable && attempt <= this.retry.retries) {
+        // A per-attempt timeout (no headers / body in time) is transient too; the whole-call deadline and a
+        // caller's cancellation are not.
+        const transient = failure.kind === "network" || (failure.kind === "timeout" && !signal.aborted);
+        if (transient && retryable && attempt <= this.retry.retries) {
           await this.pause(
             backoffDelay(this.retry, attempt - 1, this.random),
             signal,
