@@ -23,7 +23,9 @@ export function errorResult(op: Operation, err: unknown): CallToolResult {
         break;
       case "validation":
         lines.push(`${op.name}: invalid arguments, nothing was sent to DigiCert.`);
-        for (const issue of err.issues) lines.push(`- ${issue.path}: ${issue.message}`);
+        for (const issue of err.issues) {
+          lines.push(issue.path === "(input)" ? `- ${issue.message}` : `- ${issue.path}: ${issue.message}`);
+        }
         break;
       case "config":
         lines.push(`${op.name} cannot run with the current configuration; nothing was sent to DigiCert.`);

@@ -13,7 +13,10 @@ export const confirmationToken = z
   .min(1)
   .max(4096)
   .optional()
-  .describe("from a confirmation_required result, after the user agreed");
+  .describe("from the confirmation_required result, once the user agreed");
+
+/** Same rule as the catalog's selector, shorter text: it is repeated in most tools' schemas. */
+const accountSelector = z.number().int().positive().optional().describe("use this subaccount's key");
 
 const offset = z.number().int().min(0).optional().describe("skip this many items");
 const limit = z.number().int().min(1).max(200).optional().describe("items per page");
@@ -24,30 +27,26 @@ export function needsConfirmation(op: Operation): boolean {
 
 /**
  * The tool's input: the catalog's flat input plus the MCP-only arguments (confirmation token, paging). Strict,
- * with an unknown-field message that lists the allowed fields, and the catalog's cross-field check.
+ * with an unknown-field message that lists the allowed fields.
  */
 export function toolInputSchema(op: Operation): AnyObject {
   const base = inputSchema(op);
   const shape: Record<string, z.ZodType> = { ...base.shape };
+  if ("account_id" in shape && !("account_id" in op.params.shape)) shape.account_id = accountSelector;
   if (needsConfirmation(op)) shape.confirmation_token = confirmationToken;
   if (pagedField(op.name)) {
     shape.offset = offset;
     shape.limit = limit;
   }
   const allowed = Object.keys(shape);
-  let schema: AnyObject = z.strictObject(shape, {
+  const schema: AnyObject = z.strictObject(shape, {
     error: (issue) =>
       issue.code === "unrecognized_keys"
         ? `unknown argument(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; allowed: ${allowed.join(", ") || "none"}`
         : undefined,
   });
-  const check = op.check;
-  if (check) {
-    schema = schema.superRefine((value, ctx) => {
-      const message = check(value as Record<string, unknown>);
-      if (message) ctx.addIssue({ code: "custom", message });
-    });
-  }
+  // The catalog's cross-field `check` is not added here: JSON Schema cannot express it, and a refined clone
+  // breaks zod's JSON Schema override. The tool handler runs client.validate() first, which applies it.
   return withJsonSchema(schema, compactInputJsonSchema(schema));
 }
 
@@ -75,5 +74,5 @@ export function toolOutputSchema(op: Operation): AnyObject {
   }
   // loose: error results add an `error` object, and DigiCert may add fields
   const schema = z.looseObject(shape);
-  return withJsonSchema(schema, compactOutputJsonSchema(schema));
+  return withJsonSchema(schema, compactOutputJsonSchema(schema, 2));
 }

@@ -52,6 +52,8 @@ async function runTool(
   let status: number | undefined;
   try {
     const { api, token, page } = splitArgs(args);
+    // the SDK checked the tool schema; this adds the catalog's cross-field rules before anything is read or asked
+    deps.client.validate(op, api);
     const decision = await deps.gate.check(op, api, token, extra);
     if (!decision.proceed) {
       outcome = decision.outcome;
@@ -81,7 +83,7 @@ export function registerOperationTools(
   deps: ToolDeps,
 ): void {
   for (const op of operations) {
-    server.registerTool(
+    const tool = server.registerTool(
       op.name,
       {
         title: op.title,
@@ -92,5 +94,8 @@ export function registerOperationTools(
       },
       (args: Record<string, unknown>, extra: ToolExtra) => runTool(op, deps, args, extra),
     );
+    // The SDK stamps `execution: {taskSupport: "forbidden"}` on every tool; absent means the same (spec
+    // default) and saves its bytes in every tools/list.
+    tool.execution = undefined;
   }
 }

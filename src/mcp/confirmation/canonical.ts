@@ -11,7 +11,10 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 }
 
-/** SHA-256 of the canonical JSON of a value, base64url. */
+/**
+ * SHA-256 of the canonical JSON of a value, base64url, cut to 128 bits: it only has to tell previews apart
+ * (collision resistance of 2^64 is ample), and it is carried inside tokens the agent repeats.
+ */
 export function hashOf(value: unknown): string {
-  return createHash("sha256").update(canonicalJson(value)).digest("base64url");
+  return createHash("sha256").update(canonicalJson(value)).digest().subarray(0, 16).toString("base64url");
 }

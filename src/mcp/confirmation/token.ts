@@ -29,6 +29,26 @@ export interface TokenOptions {
   maxUsed?: number;
 }
 
+/** Short keys: the agent reads and repeats the token, so every character costs context. */
+interface Wire {
+  t: string;
+  a: string;
+  s: string;
+  k: string;
+  e: number;
+  n: string;
+}
+
+function toWire(c: TokenClaims): Wire {
+  return { t: c.tool, a: c.args, s: c.state, k: c.session, e: c.exp, n: c.nonce };
+}
+
+function fromWire(w: Wire): TokenClaims {
+  if (typeof w.t !== "string" || typeof w.e !== "number" || typeof w.n !== "string")
+    throw new Error("bad token");
+  return { tool: w.t, args: w.a, state: w.s, session: w.k, exp: w.e, nonce: w.n };
+}
+
 /**
  * Issues and checks HMAC-SHA256 signed, single-use confirmation tokens. Stateless except for the set of used
  * nonces, which is kept only until each token's expiry and is bounded.
@@ -52,8 +72,8 @@ export class ConfirmationTokens {
 
   issue(claims: Omit<TokenClaims, "exp" | "nonce">): { token: string; expiresAt: number } {
     const exp = this.options.now() + this.options.ttlMs;
-    const full: TokenClaims = { ...claims, exp, nonce: randomBytes(16).toString("base64url") };
-    const payload = Buffer.from(JSON.stringify(full)).toString("base64url");
+    const full: TokenClaims = { ...claims, exp, nonce: randomBytes(12).toString("base64url") };
+    const payload = Buffer.from(JSON.stringify(toWire(full))).toString("base64url");
     return { token: `${VERSION}.${payload}.${this.mac(payload)}`, expiresAt: exp };
   }
 
@@ -73,7 +93,7 @@ export class ConfirmationTokens {
     }
     let claims: TokenClaims;
     try {
-      claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as TokenClaims;
+      claims = fromWire(JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Wire);
     } catch {
       return { ok: false, reason: "it is not a confirmation token" };
     }
