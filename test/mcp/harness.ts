@@ -12,6 +12,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { type Sandbox, startSandbox } from "../../sandbox/index.js";
 import { DigiCertClient } from "../../src/client/client.js";
+import type { Credentials } from "../../src/client/credentials.js";
 import { createLogger } from "../../src/logging.js";
 import { createMcpServer, type McpServerOptions } from "../../src/mcp/index.js";
 
@@ -21,6 +22,8 @@ export interface HarnessOptions {
   elicit?: (request: ElicitRequest) => ElicitResult | Promise<ElicitResult>;
   /** transport session id the server sees (extra.sessionId) */
   sessionId?: string;
+  /** replaces the default credentials (parent, subaccount 1001 as default, all subaccounts, devkey) */
+  credentials?: (keys: Sandbox["keys"]) => Credentials;
   /** reuse a running sandbox (and its state) */
   sandbox?: Sandbox;
 }
@@ -55,7 +58,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const digicert = new DigiCertClient({
     baseUrl: sandbox.url,
-    credentials: {
+    credentials: options.credentials?.(keys) ?? {
       parentKey: keys.parent,
       // the first subaccount (full DV/OV/EV contracts) is the default for ACME tools
       subaccountKey: keys.subaccounts[1001],
