@@ -172,7 +172,7 @@ function addContract(store: Store, s: ContractSeed, now: number): ContractRecord
     ? findOrCreateOrganization(store, s.accountId, s.org.details, s.org.validation)
     : undefined;
   const canceledAt = s.canceledAfterDays === undefined ? null : createdAt + s.canceledAfterDays * DAY_MS;
-  const credential = { ...store.newCredential(createdAt), id: s.credentialId };
+  const credential = store.newCredential(createdAt, s.credentialId);
   if (canceledAt !== null) credential.status = "revoked";
   return store.addContract({
     id: s.id,
@@ -356,13 +356,10 @@ export function seedStore(store: Store, seed: SeedName, nowMs: number): SandboxK
     now,
   );
   // Rotated twice: two revoked credentials, then the active one (listed newest first).
-  certs.credentials[0] = {
-    ...(certs.credentials[0] ?? store.newCredential(now)),
-    createdAt: now - 30 * DAY_MS,
-  };
+  for (const active of certs.credentials) active.createdAt = now - 30 * DAY_MS;
   certs.credentials.unshift(
-    { ...store.newCredential(now - 200 * DAY_MS), id: d.credentials.revokedOld, status: "revoked" },
-    { ...store.newCredential(now - 120 * DAY_MS), id: d.credentials.revokedNewer, status: "revoked" },
+    { ...store.newCredential(now - 200 * DAY_MS, d.credentials.revokedOld), status: "revoked" },
+    { ...store.newCredential(now - 120 * DAY_MS, d.credentials.revokedNewer), status: "revoked" },
   );
 
   addCertCentral(store, d.certCentral.other, "Other Partner billing", k.otherDevkey, [

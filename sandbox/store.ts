@@ -218,9 +218,10 @@ export class Store {
     return account;
   }
 
-  newCredential(now: number): CredentialRecord {
+  /** The seed passes its fixed ids so the counter for API-created credentials starts untouched. */
+  newCredential(now: number, id: number = this.nextId("credential")): CredentialRecord {
     return {
-      id: this.nextId("credential"),
+      id,
       kid: this.newKid(),
       hmacKey: this.newHmac(),
       status: "active",

@@ -103,3 +103,14 @@ describe("ACME credentials", () => {
     expect((await ctx.call("GET", `${P}/acme/424242/credentials`, { key: K.subFull })).status).toBe(404);
   });
 });
+
+describe("credential ids", () => {
+  it("the first credential created through the API is 50001 (seeded ids do not consume the counter)", async () => {
+    const created = await ctx.call("POST", `${P}/acme`, {
+      key: K.subFull,
+      body: { product_name_id: "ssl_dv_rapidssl", sans: ["id.example.net"] },
+    });
+    expect(created.json.acme_contract_id).toBe(20001);
+    expect(created.json.eab_set.credential_id).toBe(50001);
+  });
+});
