@@ -1,11 +1,14 @@
+import { randomBytes } from "node:crypto";
 import { request } from "node:http";
 import { Writable } from "node:stream";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { z } from "zod";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { type Sandbox, startSandbox } from "../../sandbox/index.js";
+import { DigiCertClient } from "../../src/client/client.js";
 import type { HttpConfig } from "../../src/config.js";
 import { createLogger, type Logger } from "../../src/logging.js";
+import { createMcpServer } from "../../src/mcp/server.js";
 
 export const TOKEN_A = "token-a-0123456789abcdef0123456789";
 export const TOKEN_B = "token-b-fedcba9876543210fedcba9876";
@@ -38,26 +41,38 @@ export function memoryLogger(secrets: string[] = []): { logger: Logger; text: ()
   return { logger, text: () => chunks.join("") };
 }
 
-/**
- * Minimal stand-in for the transport tests: one read-only tool with structured output. Transport behaviour
- * does not depend on which tools the server has; the end-to-end CLI tests use the real createMcpServer.
- */
-export function standInServer(): McpServer {
-  const server = new McpServer({ name: "stand-in", version: "0.0.0" });
-  server.registerTool(
-    "echo",
-    {
-      description: "echoes its input",
-      inputSchema: { text: z.string() },
-      outputSchema: { text: z.string() },
-      annotations: { readOnlyHint: true },
+/** The real MCP server over an in-process sandbox: the transports serve exactly what the CLI serves. */
+export async function realServer(logger: Logger): Promise<{
+  createServer: () => McpServer;
+  sandbox: Sandbox;
+  close: () => Promise<void>;
+}> {
+  const sandbox = await startSandbox();
+  const keys = sandbox.keys;
+  const client = new DigiCertClient({
+    baseUrl: sandbox.url,
+    credentials: {
+      parentKey: keys.parent,
+      subaccountKeys: Object.fromEntries(Object.entries(keys.subaccounts).map(([id, k]) => [id, k])),
+      devkey: keys.devkey,
     },
-    async ({ text }) => ({
-      content: [{ type: "text", text }],
-      structuredContent: { text },
-    }),
-  );
-  return server;
+    logger,
+  });
+  const createServer = () =>
+    createMcpServer({
+      client,
+      logger,
+      version: "9.9.9-test",
+      confirmation: { mode: "required", secret: randomBytes(32).toString("base64url") },
+    });
+  return {
+    createServer,
+    sandbox,
+    close: async () => {
+      await client.close();
+      await sandbox.close();
+    },
+  };
 }
 
 export async function connectClient(
