@@ -146,6 +146,21 @@ describe("reporting tools", () => {
     ).toBe(true);
   });
 
+  it("honours the server's tool selection", async () => {
+    const picky = await startHarness(
+      { isToolSelected: (t) => t.name !== "list_expiring_contracts" },
+      h.sandbox,
+    );
+    try {
+      const { tools } = await picky.mcp.listTools();
+      expect(tools.map((t) => t.name).sort()).toEqual(
+        REPORTING_TOOLS.filter((n) => n !== "list_expiring_contracts"),
+      );
+    } finally {
+      await picky.close();
+    }
+  });
+
   it("reports an unknown snapshot id as a tool error", async () => {
     const result = await call("reporting_summary", { snapshot_id: "20200101T000000Z-00000000" });
     expect(result.isError).toBe(true);

@@ -21,6 +21,15 @@ export interface ReportingDeps {
   now?: () => number;
   /** a CertCentral DEVKEY is configured: offer the subaccount cost report */
   hasDevkey: boolean;
+  /**
+   * The server's tool selection (createMcpServer's ExtensionContext.isToolSelected); the reporting tools are
+   * toolset "reporting", effect "read". Default: all on.
+   */
+  isToolSelected?: (tool: {
+    name: string;
+    toolset?: string;
+    effect: "read" | "write" | "destructive";
+  }) => boolean;
   /** refetch every maxAgeMs (at least a minute) while a client is subscribed to `latest` (default true) */
   pollWhileSubscribed?: boolean;
 }

@@ -93,7 +93,16 @@ function onlyAccount(report: Reporting, accountId: number): Reporting {
 }
 
 export function registerReportingTools(server: McpServer, ctx: ReportingContext): void {
-  server.registerTool(
+  const selected = (name: string) =>
+    ctx.deps.isToolSelected?.({ name, toolset: "reporting", effect: "read" }) ?? true;
+  // Registered then removed (before connect, so no list_changed) keeps one typed call per tool.
+  const register: McpServer["registerTool"] = (name, config, cb) => {
+    const tool = server.registerTool(name, config, cb);
+    if (!selected(name)) tool.remove();
+    return tool;
+  };
+
+  register(
     "take_reporting_snapshot",
     {
       title: "Take reporting snapshot",
@@ -140,7 +149,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
     },
   );
 
-  server.registerTool(
+  register(
     "reporting_summary",
     {
       title: "Reporting summary",
@@ -222,7 +231,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
     },
   );
 
-  server.registerTool(
+  register(
     "compare_reporting_snapshots",
     {
       title: "Compare reporting snapshots",
@@ -277,7 +286,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
     },
   );
 
-  server.registerTool(
+  register(
     "find_contracts_for_domain",
     {
       title: "Find contracts covering a domain",
@@ -318,7 +327,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
     },
   );
 
-  server.registerTool(
+  register(
     "list_expiring_contracts",
     {
       title: "List expiring contracts",
