@@ -31,10 +31,14 @@ export function errorResult(op: Operation, err: unknown): CallToolResult {
         lines.push(`${op.name} cannot run with the current configuration; nothing was sent to DigiCert.`);
         break;
       default:
-        lines.push(`${op.name} failed: ${err.message}`);
+        // network / timeout / aborted / response: the client's text, without its generic "read again" advice,
+        // which is replaced below by one naming the read tool
+        lines.push(
+          `${op.name} failed: ${err.message.replace(/\s*The change may or may not have been made[^.]*\./, "")}`,
+        );
     }
     if (err.hint && err.kind !== "validation") lines.push(`Hint: ${err.hint}`);
-    if (err.outcomeUnknown && !lines.some((l) => l.includes("may or may not"))) lines.push(checkAdvice(op));
+    if (err.outcomeUnknown) lines.push(checkAdvice(op));
     return {
       isError: true,
       content: [{ type: "text", text: lines.join("\n") }],
