@@ -71,29 +71,41 @@ export function parseSandboxArgs(argv: readonly string[]): SandboxOptions & { he
   return options;
 }
 
-/** The banner: where the sandbox listens, its keys, and one request to try. */
+/** The banner: where the sandbox listens, its keys, the environment for the MCP server, and one request to try. */
 export function banner(sandbox: Sandbox): string {
   const base = sandbox.url + API_PREFIX.partner;
   const k = sandbox.keys;
+  const rows: [string, string][] = [
+    ["base URL", sandbox.url],
+    ["Partner API", base],
+    ["parent key", k.parent],
+  ];
+  for (const [id, key] of Object.entries(k.subaccounts)) rows.push([`subaccount ${id} key`, key]);
+  rows.push(["CertCentral devkey", k.devkey]);
+  if (k.inactive) rows.push(["inactive key (401)", k.inactive]);
+  if (k.otherParent) rows.push(["unrelated tenant parent key", k.otherParent]);
+  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+  const summary = sandbox.store.summary();
+  const subIds = Object.keys(k.subaccounts);
+  const env = [`DIGICERT_BASE_URL=${sandbox.url}`, `DIGICERT_PARTNER_API_KEY=${k.parent}`];
+  const firstSub = subIds[0];
+  if (firstSub !== undefined) env.push(`DIGICERT_SUBACCOUNT_API_KEY=${k.subaccounts[Number(firstSub)]}`);
+  if (subIds.length > 1) env.push(`DIGICERT_SUBACCOUNT_API_KEYS='${JSON.stringify(k.subaccounts)}'`);
+  env.push(`DIGICERT_DEVKEY=${k.devkey}`);
   const lines = [
     "DigiCert Partner API sandbox (not DigiCert; data is in memory and lost on exit)",
-    `  base URL (DIGICERT_BASE_URL): ${sandbox.url}`,
-    `  Partner API:                  ${base}`,
-    `  parent key:                   ${k.parent}`,
-  ];
-  for (const [id, key] of Object.entries(k.subaccounts)) lines.push(`  subaccount ${id} key:        ${key}`);
-  lines.push(`  CertCentral devkey:           ${k.devkey}`);
-  if (k.inactive) lines.push(`  inactive key (401):           ${k.inactive}`);
-  if (k.otherParent) lines.push(`  unrelated tenant parent key:  ${k.otherParent}`);
-  const summary = sandbox.store.summary();
-  lines.push(
+    ...rows.map(([label, value]) => `  ${`${label}:`.padEnd(width)}${value}`),
     `  data: ${summary.accounts} accounts, ${summary.contracts} contracts, ${summary.apiKeys} API keys`,
-  );
-  lines.push("", "Try:", `  curl -H 'X-PARTNER-APIKEY: ${k.parent}' ${base}/account/reporting`, "");
-  lines.push(
-    `Controls (loopback only): ${sandbox.url}/_sandbox/{reset,faults,clock,stats,keys}`,
+    "",
+    "MCP server against this sandbox:",
+    ...env.map((e) => `  ${e}`),
+    "",
+    "Try:",
+    `  curl -H 'X-PARTNER-APIKEY: ${k.parent}' ${base}/account/reporting`,
+    "",
+    `Controls (loopback only): ${sandbox.url}/_sandbox/{reset,keys,faults,clock,stats}`,
     "Stop with Ctrl-C.",
-  );
+  ];
   return `${lines.join("\n")}\n`;
 }
 

@@ -132,7 +132,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
   });
   const address = server.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  // Bound to every interface: the URL still has to be something a local client can dial.
+  const dialable =
+    address.address === "0.0.0.0" ? "127.0.0.1" : address.address === "::" ? "::1" : address.address;
+  const host = dialable.includes(":") ? `[${dialable}]` : dialable;
 
   return {
     url: `http://${host}:${address.port}`,

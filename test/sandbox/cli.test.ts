@@ -44,9 +44,11 @@ describe("sandbox CLI", () => {
       wait();
     });
     const sb = sandbox as Sandbox;
-    expect(out).toContain(`base URL (DIGICERT_BASE_URL): ${sb.url}`);
-    expect(out).toContain("sandbox-parent-key-1000");
-    expect(out).toContain("subaccount 1001 key:        sandbox-sub-key-1001");
+    expect(out).toMatch(new RegExp(`base URL: +${sb.url}\n`));
+    expect(out).toMatch(/parent key: +sandbox-parent-key-1000\n/);
+    expect(out).toMatch(/subaccount 1001 key: +sandbox-sub-key-1001\n/);
+    expect(out).toContain(`DIGICERT_BASE_URL=${sb.url}\n`);
+    expect(out).toContain("DIGICERT_SUBACCOUNT_API_KEY=sandbox-sub-key-1001\n");
     const curl = /curl -H 'X-PARTNER-APIKEY: ([^']+)' (\S+)/.exec(out);
     expect(curl?.[1]).toBe("sandbox-parent-key-1000");
     expect(curl?.[2]).toBe(`${sb.url}/partner-subscription/api/v1/account/reporting`);
