@@ -3,30 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DigiCertClient } from "../../src/client/client.js";
 import { DigiCertError } from "../../src/client/errors.js";
 import {
-  API_PREFIX,
   inputSchema,
   OPERATIONS,
   type Operation,
   pathParams,
   selectsAccount,
-  splitInput,
 } from "../../src/operations/index.js";
+import { expectWellFormed, fieldGen, inputArb } from "./helpers/catalog-fuzz.js";
 import {
-  constants,
   EMAIL_ATTACKS,
-  EXTRA_KEYS,
-  emails,
-  type FieldGen,
-  HUGE_ASCII,
   ID_NUMBER_ATTACKS,
   ID_STRING_ATTACKS,
-  idAttack,
-  organization,
   SAN_ATTACKS,
-  sans,
   THOUSANDS_OF_SANS,
-  textField,
-  wrongType,
 } from "./helpers/hostile.js";
 import { type Recorded, recordingUpstream } from "./helpers/recording-upstream.js";
 
@@ -38,7 +27,6 @@ const KEYS = {
 };
 const CONFIGURED = new Set([KEYS.parentKey, KEYS.subaccountKey, KEYS.subaccountKeys["42"]]);
 const RUNS = 120;
-const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 let upstream: Awaited<ReturnType<typeof recordingUpstream>>;
 let client: DigiCertClient;
@@ -52,153 +40,6 @@ afterAll(async () => {
   await upstream.close();
 });
 
-const validId = fc.oneof(fc.integer({ min: 1, max: MAX_SAFE }), fc.constantFrom(1, MAX_SAFE));
-const idField: FieldGen = { valid: validId, hostile: idAttack };
-const bool = constants([true, false], ["true", "false", 1, 0, "yes"]);
-
-/** Valid and hostile values for every input field of the catalog, keyed "operation.field" or "field". */
-const FIELDS: Record<string, FieldGen> = {
-  acme_contract_id: idField,
-  credential_id: idField,
-  api_key_id: idField,
-  subaccount_id: idField,
-  "create_api_key.account_id": idField,
-  /** the key selector: 42 is configured, 7 is not (a config error, nothing sent) */
-  account_id: { valid: fc.constantFrom(42, 42, 42, 7), hostile: idAttack },
-  sans,
-  emergency_contact_emails: emails,
-  name: textField,
-  api_key_name: textField,
-  "update_account_setting.name": constants(
-    ["auto_renew_subscription", "x"],
-    ["Auto_Renew", "../x", "a b", "", HUGE_ASCII, "a\r\nb"],
-  ),
-  value: constants(["0", "1", "true"], ["", "1 ", "a/b", "\u0000", HUGE_ASCII]),
-  product_name_id: constants(
-    ["ssl_dv_rapidssl", "ssl_basic", "ssl_ev_basic"],
-    ["SSL_BASIC", "ssl basic", "../ssl", "", "s", HUGE_ASCII, "ssl_basic\n"],
-  ),
-  organization,
-  auto_renew: bool,
-  revoke_existing: bool,
-  status: constants(["active", "inactive"], ["ACTIVE", "deleted", "", " active"]),
-};
-
-function fieldGen(op: Operation, field: string): FieldGen {
-  const gen = FIELDS[`${op.name}.${field}`] ?? FIELDS[field];
-  if (!gen) throw new Error(`no generator for ${op.name}.${field}: add one to FIELDS`);
-  return gen;
-}
-
-type Mutation =
-  | { kind: "none" }
-  | { kind: "hostile"; field: string; value: unknown }
-  | { kind: "drop"; field: string }
-  | { kind: "extra"; key: string; value: unknown }
-  | { kind: "not-an-object"; value: unknown };
-
-/**
- * Valid input (all fields, optional ones sometimes left out), then at most one mutation: a field made hostile
- * or of the wrong type, a field dropped, an unknown field added, or the whole input not an object.
- */
-function inputArb(op: Operation): fc.Arbitrary<unknown> {
-  const fields = Object.keys(inputSchema(op).shape);
-  const required = fields.filter((f) => !inputSchema(op).shape[f]?.safeParse(undefined).success);
-  const record = fc.record(Object.fromEntries(fields.map((f) => [f, fieldGen(op, f).valid])), {
-    requiredKeys: required,
-  });
-  const perField = fields.length
-    ? [
-        {
-          weight: 6,
-          arbitrary: fc
-            .constantFrom(...fields)
-            .chain((field) =>
-              fc
-                .oneof(
-                  { weight: 3, arbitrary: fieldGen(op, field).hostile },
-                  { weight: 1, arbitrary: wrongType },
-                )
-                .map((value) => ({ kind: "hostile", field, value }) as const),
-            ),
-        },
-        {
-          weight: 1,
-          arbitrary: fc.constantFrom(...fields).map((field) => ({ kind: "drop", field }) as const),
-        },
-      ]
-    : [];
-  const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-    { weight: 5, arbitrary: fc.constant({ kind: "none" } as const) },
-    ...perField,
-    {
-      weight: 1,
-      arbitrary: fc
-        .record({
-          key: fc.constantFrom(...EXTRA_KEYS),
-          value: fc.oneof(wrongType, fc.constant(KEYS.parentKey)),
-        })
-        .map((e) => ({ kind: "extra", ...e }) as const),
-    },
-    {
-      weight: 1,
-      arbitrary: fc
-        .constantFrom<unknown>(null, [], "acme_contract_id=1", 42, [{ acme_contract_id: 1 }])
-        .map((value) => ({ kind: "not-an-object", value }) as const),
-    },
-  );
-  return fc.tuple(record, mutation).map(([input, m]) => {
-    const out: Record<string, unknown> = { ...input };
-    if (m.kind === "hostile") out[m.field] = m.value;
-    if (m.kind === "drop") delete out[m.field];
-    if (m.kind === "extra") Object.defineProperty(out, m.key, { value: m.value, enumerable: true });
-    if (m.kind === "not-an-object") return m.value;
-    return out;
-  });
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/** The operation's path template as a regex whose parameters match only positive integers. */
-function templateRegExp(op: Operation): RegExp {
-  const full = API_PREFIX[op.api] + op.path;
-  const parts = full.split(/\{[a-z_]+\}/);
-  return new RegExp(`^${parts.map(escapeRegExp).join("([1-9][0-9]{0,15})")}$`);
-}
-
-/** Everything a request that reached DigiCert must satisfy, given the input the client validated. */
-function expectWellFormed(op: Operation, req: Recorded, valid: Record<string, unknown>): void {
-  expect(req.method).toBe(op.method);
-  expect(req.url).not.toMatch(/\.\.|%|\?|#|\\/);
-  const match = templateRegExp(op).exec(req.url);
-  expect(match, `${req.url} does not match ${op.path}`).not.toBeNull();
-  const { params, body } = splitInput(op, valid);
-  pathParams(op.path).forEach((name, i) => {
-    const segment = match?.[i + 1] ?? "";
-    expect(Number.isSafeInteger(Number(segment))).toBe(true);
-    expect(segment).toBe(String(params[name]));
-  });
-  // Header values carry only configured keys.
-  const partnerKey = req.headers["x-partner-apikey"];
-  if (op.scope === "devkey") expect(partnerKey).toBeUndefined();
-  else expect(CONFIGURED.has(String(partnerKey))).toBe(true);
-  if (!op.body) {
-    expect(req.body).toBe("");
-    return;
-  }
-  expect(req.headers["content-type"]).toBe("application/json");
-  const sent: unknown = JSON.parse(req.body);
-  const reparsed = op.body.safeParse(sent);
-  expect(reparsed.success, `${op.name} sent a body its own schema rejects: ${req.body.slice(0, 300)}`).toBe(
-    true,
-  );
-  // What was sent is exactly the validated (normalised) body, and normalising it again changes nothing.
-  expect(sent).toEqual(JSON.parse(JSON.stringify(body)));
-  expect(reparsed.data).toEqual(sent);
-}
-
 describe("client: fuzzed input per catalog operation (fast-check)", () => {
   it("the request checker itself rejects traversal, queries, foreign keys and bodies off-schema", () => {
     const op = OPERATIONS.find((o) => o.name === "add_sans") as Operation;
@@ -209,7 +50,7 @@ describe("client: fuzzed input per catalog operation (fast-check)", () => {
       headers: { "x-partner-apikey": KEYS.subaccountKey, "content-type": "application/json" },
       body: '{"sans":["example.com"]}',
     };
-    expectWellFormed(op, good, valid);
+    expectWellFormed(op, good, valid, CONFIGURED);
     const bad: Partial<Recorded>[] = [
       { method: "POST" },
       { url: "/partner-subscription/api/v1/acme/7/../sans" },
@@ -222,7 +63,8 @@ describe("client: fuzzed input per catalog operation (fast-check)", () => {
       { body: '{"sans":["example.com"],"x":1}' },
       { body: '{"sans":["a b"]}' },
     ];
-    for (const change of bad) expect(() => expectWellFormed(op, { ...good, ...change }, valid)).toThrow();
+    for (const change of bad)
+      expect(() => expectWellFormed(op, { ...good, ...change }, valid, CONFIGURED)).toThrow();
   });
 
   it("has a generator for every field of every operation", () => {
@@ -235,7 +77,7 @@ describe("client: fuzzed input per catalog operation (fast-check)", () => {
       let sent = 0;
       let rejected = 0;
       await fc.assert(
-        fc.asyncProperty(inputArb(op), async (input) => {
+        fc.asyncProperty(inputArb(op, { pasted: KEYS.parentKey }), async (input) => {
           const before = upstream.seen.length;
           const expectedValid = inputSchema(op).safeParse(input ?? {});
           let error: unknown;
@@ -259,7 +101,12 @@ describe("client: fuzzed input per catalog operation (fast-check)", () => {
           }
           expect(expectedValid.success).toBe(true);
           expect(requests).toHaveLength(1);
-          expectWellFormed(op, requests[0] as Recorded, expectedValid.data as Record<string, unknown>);
+          expectWellFormed(
+            op,
+            requests[0] as Recorded,
+            expectedValid.data as Record<string, unknown>,
+            CONFIGURED,
+          );
           sent++;
         }),
         { numRuns: RUNS },
