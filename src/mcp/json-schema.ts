@@ -11,7 +11,8 @@ const SAFE = Number.MAX_SAFE_INTEGER;
  */
 function strip(node: JsonObject, root: boolean): void {
   delete node.$schema;
-  delete node.pattern;
+  // short patterns say something at a glance (e.g. two-letter country); long ones are only noise
+  if (typeof node.pattern === "string" && node.pattern.length > 16) delete node.pattern;
   delete node.minLength;
   delete node.maxLength;
   if (node.maximum === SAFE) delete node.maximum;
@@ -60,10 +61,46 @@ function walk(node: unknown, depth: number, maxObjectDepth: number, dropNestedRe
   return obj;
 }
 
-/** JSON Schema of a tool input: full structure, minus the noise listed in `strip`. */
+/**
+ * Replaces the second and later copies of an identical object schema (e.g. the contact inside an organization,
+ * used for organization_contact, technical_contact and verified_contacts) with a pointer in words. Plain
+ * `$ref`/`definitions` would be shorter still, but several MCP clients do not resolve references in tool
+ * schemas. The server validates the full schema either way.
+ */
+function dedupeObjects(node: unknown, path: string, seen: Map<string, string>): unknown {
+  if (Array.isArray(node)) return node.map((n) => dedupeObjects(n, path, seen));
+  if (!node || typeof node !== "object") return node;
+  const obj = node as JsonObject;
+  if (obj.type === "object" && obj.properties && path !== "") {
+    const key = JSON.stringify({ ...obj, description: undefined });
+    const first = seen.get(key);
+    if (first) {
+      const note = `same fields as ${first}`;
+      return { type: "object", description: obj.description ? `${obj.description}; ${note}` : note };
+    }
+    seen.set(key, path);
+  }
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (k === "properties" && v && typeof v === "object") {
+      const props: JsonObject = {};
+      for (const [name, child] of Object.entries(v as JsonObject)) {
+        props[name] = dedupeObjects(child, path ? `${path}.${name}` : name, seen);
+      }
+      out[k] = props;
+    } else if (k === "items") {
+      out[k] = dedupeObjects(v, `${path}[]`, seen);
+    } else {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+/** JSON Schema of a tool input: full structure, minus the noise listed in `strip`, repeated objects named once. */
 export function compactInputJsonSchema(schema: z.ZodType): JsonObject {
   const json = z.toJSONSchema(schema, { io: "input", target: "draft-7", unrepresentable: "any" });
-  return walk(json, 0, Number.POSITIVE_INFINITY, false) as JsonObject;
+  return dedupeObjects(walk(json, 0, Number.POSITIVE_INFINITY, false), "", new Map()) as JsonObject;
 }
 
 /**

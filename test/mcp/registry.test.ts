@@ -1,0 +1,133 @@
+import { describe, expect, it } from "vitest";
+import { toolDescription } from "../../src/mcp/descriptions.js";
+import {
+  annotationsFor,
+  selectOperations,
+  toolInputSchema,
+  unknownSelectionNames,
+} from "../../src/mcp/index.js";
+import { OPERATIONS, type Operation, pathParams } from "../../src/operations/index.js";
+
+const ops = OPERATIONS as readonly Operation[];
+const VERBS = [
+  "list",
+  "get",
+  "create",
+  "set",
+  "replace",
+  "update",
+  "cancel",
+  "add",
+  "remove",
+  "revoke",
+  "regenerate",
+  "link",
+];
+/** Longest tool description (catalog text + key tag + confirmation note) allowed, in characters. */
+const DESCRIPTION_BUDGET = 300;
+
+describe("tool registry", () => {
+  it("names are unique, snake_case and verb-first", () => {
+    const names = ops.map((op) => op.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) {
+      expect(name).toMatch(/^[a-z]+(_[a-z0-9]+)+$/);
+      expect(VERBS, name).toContain(name.split("_")[0]);
+      expect(name.length, name).toBeLessThanOrEqual(64);
+    }
+  });
+
+  it("annotations are complete, derived from effect, never read-only and destructive at once", () => {
+    for (const op of ops) {
+      const a = annotationsFor(op);
+      expect(a.title, op.name).toBe(op.title);
+      expect(typeof a.readOnlyHint).toBe("boolean");
+      expect(typeof a.destructiveHint).toBe("boolean");
+      expect(typeof a.idempotentHint).toBe("boolean");
+      expect(a.openWorldHint).toBe(true);
+      expect(a.readOnlyHint && a.destructiveHint, op.name).toBe(false);
+      expect(a.readOnlyHint, op.name).toBe(op.effect === "read");
+      expect(a.destructiveHint, op.name).toBe(op.effect === "destructive");
+      if (op.effect === "read") expect(op.method, op.name).toBe("GET");
+      if (op.effect === "read") expect(op.idempotent, op.name).toBe(true);
+    }
+  });
+
+  it("every destructive operation has a confirmation policy whose inspection is a catalog read", () => {
+    for (const op of ops.filter((o) => o.effect === "destructive")) {
+      expect(op.confirm, op.name).toBeDefined();
+      const inspect = op.confirm?.inspect;
+      if (inspect) expect(ops.find((o) => o.name === inspect.op)?.effect, op.name).toBe("read");
+    }
+  });
+
+  it("every {param} in a path is a declared param, and every param is in the path", () => {
+    for (const op of ops) {
+      const inPath = pathParams(op.path).sort();
+      expect(inPath, op.name).toEqual(Object.keys(op.params.shape).sort());
+    }
+  });
+
+  it(`descriptions fit a budget of ${DESCRIPTION_BUDGET} characters and name the key they need`, () => {
+    for (const op of ops) {
+      const d = toolDescription(op);
+      expect(d.length, `${op.name}: ${d.length}`).toBeLessThanOrEqual(DESCRIPTION_BUDGET);
+      expect(d, op.name).toMatch(/\[[^\]]*key[^\]]*\]|DEVKEY\]/i);
+    }
+  });
+
+  it("guarded tools take a confirmation_token; paged tools take offset/limit; nothing else is added", () => {
+    for (const op of ops) {
+      const keys = Object.keys(toolInputSchema(op).shape);
+      expect(keys.includes("confirmation_token"), op.name).toBe(op.confirm !== undefined);
+      const extra = keys.filter((k) => !(k in op.params.shape) && !(op.body && k in op.body.shape));
+      for (const k of extra)
+        expect(["account_id", "confirmation_token", "offset", "limit"], op.name).toContain(k);
+    }
+  });
+});
+
+describe("selectOperations", () => {
+  const names = (sel: Parameters<typeof selectOperations>[0]) => selectOperations(sel).map((op) => op.name);
+
+  it("selects everything by default", () => {
+    expect(names({})).toHaveLength(ops.length);
+  });
+
+  it("read-only keeps only read tools", () => {
+    const selected = selectOperations({ readOnly: true });
+    expect(selected.length).toBeGreaterThan(5);
+    expect(selected.every((op) => op.effect === "read")).toBe(true);
+  });
+
+  it("toolsets and tools add up, excludeTools wins", () => {
+    expect(names({ toolsets: ["api_keys"] })).toEqual([
+      "list_api_keys",
+      "get_api_key",
+      "create_api_key",
+      "set_api_key_status",
+    ]);
+    expect(names({ tools: ["get_acme_contract"] })).toEqual(["get_acme_contract"]);
+    expect(names({ toolsets: ["finance"], tools: ["get_api_key"] })).toEqual([
+      "get_api_key",
+      "link_billing_account",
+      "get_subaccount_cost_report",
+    ]);
+    expect(
+      names({ toolsets: ["api_keys"], tools: ["create_api_key"], excludeTools: ["create_api_key"] }),
+    ).not.toContain("create_api_key");
+    expect(names({ toolsets: ["api_keys"], readOnly: true })).toEqual(["list_api_keys", "get_api_key"]);
+    expect(names({ toolsets: [] })).toEqual([]);
+  });
+
+  it("reports names that match nothing", () => {
+    expect(
+      unknownSelectionNames({
+        tools: ["get_acme_contract", "get_acme"],
+        excludeTools: ["nope"],
+        toolsets: ["acme"],
+      }),
+    ).toEqual(["get_acme", "nope"]);
+    expect(unknownSelectionNames({ tools: ["reporting_summary"] }, ["reporting_summary"])).toEqual([]);
+  });
+});

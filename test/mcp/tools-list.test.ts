@@ -1,0 +1,81 @@
+import { encode } from "gpt-tokenizer";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Sandbox, startSandbox } from "../../sandbox/index.js";
+import { OPERATIONS } from "../../src/operations/index.js";
+import { type Harness, startHarness } from "./harness.js";
+
+/**
+ * Budget for the whole tools/list answer with every tool on, in o200k tokens (gpt-tokenizer; Claude's own
+ * tokenizer is not public). Measured 7,903 (33,306 bytes) when set: over the 6,000 first aimed at, because
+ * every tool also declares an output schema (~2,800) and the SDK adds `$schema` twice per tool (~600). Set
+ * just above the measured figure, so any growth in what agents must read fails here and is a decision.
+ */
+const TOOLS_LIST_TOKEN_BUDGET = 8_100;
+/** The part clients put into the model's context: name, description, input schema. Measured 3,933. */
+const MODEL_VISIBLE_TOKEN_BUDGET = 4_100;
+
+describe("tools/list", () => {
+  let sandbox: Sandbox;
+  let h: Harness;
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+    h = await startHarness({ sandbox });
+  });
+  afterAll(async () => {
+    await h.close();
+    await sandbox.close();
+  });
+
+  it("lists every catalog tool with title, description, input and output schema and annotations", () => {
+    expect(h.tools.map((t) => t.name).sort()).toEqual(OPERATIONS.map((op) => op.name).sort());
+    for (const t of h.tools) {
+      expect(t.title, t.name).toBeTruthy();
+      expect(t.description, t.name).toBeTruthy();
+      expect(t.inputSchema.type).toBe("object");
+      expect(t.outputSchema?.type, t.name).toBe("object");
+      expect(t.annotations?.openWorldHint, t.name).toBe(true);
+    }
+  });
+
+  it("stays within its size budget", () => {
+    const json = JSON.stringify({ tools: h.tools });
+    const bytes = Buffer.byteLength(json);
+    const tokens = encode(json).length;
+    const visible = JSON.stringify(
+      h.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema })),
+    );
+    const visibleTokens = encode(visible).length;
+    const outputTokens = encode(JSON.stringify(h.tools.map((t) => t.outputSchema))).length;
+    console.log(
+      `tools/list: ${h.tools.length} tools, ${bytes} bytes, ${tokens} tokens (o200k), ~${Math.round(bytes / 4)} by bytes/4; ` +
+        `name+description+inputSchema: ${visibleTokens} tokens; outputSchemas: ${outputTokens} tokens`,
+    );
+    const rows = h.tools
+      .map((t) => [t.name, encode(JSON.stringify(t)).length] as const)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([n, k]) => `${n} ${k}`);
+    console.log(`largest tools (tokens): ${rows.join(", ")}`);
+    expect(tokens).toBeLessThanOrEqual(TOOLS_LIST_TOKEN_BUDGET);
+    expect(visibleTokens).toBeLessThanOrEqual(MODEL_VISIBLE_TOKEN_BUDGET);
+  });
+
+  it("filters through createMcpServer: toolsets, tools, excludeTools, readOnly", async () => {
+    const list = async (server: Parameters<typeof startHarness>[0]) => {
+      const x = await startHarness({ sandbox, ...server });
+      const names = x.tools.map((t) => t.name);
+      await x.close();
+      return names;
+    };
+    expect(await list({ server: { toolsets: ["finance"] } })).toEqual([
+      "link_billing_account",
+      "get_subaccount_cost_report",
+    ]);
+    expect(await list({ server: { toolsets: ["finance"], excludeTools: ["link_billing_account"] } })).toEqual(
+      ["get_subaccount_cost_report"],
+    );
+    expect(
+      await list({ server: { tools: ["get_acme_contract", "cancel_acme_contract"], readOnly: true } }),
+    ).toEqual(["get_acme_contract"]);
+  });
+});
