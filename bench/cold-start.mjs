@@ -1,0 +1,215 @@
+// 2. Cold start: from spawning a stdio server to its `initialize` answer and to its `tools/list` answer, for
+// the built CLI (with a key, and with no key = in-process sandbox), the packed .mcpb bundle (unpacked and run
+// the way its manifest says), and the MCP reference server @modelcontextprotocol/server-everything, all
+// spawned the same way with the same Node, alternating (order rotates each round), N runs each.
+// The client side is raw newline-delimited JSON-RPC on the pipes: no SDK client start-up in the figure.
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { args, CLI, fmt, ROOT, report, stats, waitExit, writeResults } from "./lib.mjs";
+
+const opts = args();
+const RUNS = Number(opts.runs ?? (opts.quick ? 5 : 20));
+const MAX_MS = Number(opts["max-ms"] ?? (opts.quick ? 60_000 : 240_000));
+const PER_RUN_TIMEOUT_MS = 20_000;
+
+const PROTOCOL = "2025-06-18";
+const KEY_ENV = {
+  // a configured key: the server must not contact DigiCert while starting, so the base URL is never used
+  DIGICERT_BASE_URL: "http://127.0.0.1:9",
+  DIGICERT_PARTNER_API_KEY: "bench-partner-key-0123456789abcdef",
+  DIGICERT_SUBACCOUNT_API_KEY: "bench-subaccount-key-0123456789abcdef",
+};
+
+function everythingEntry() {
+  const dir = join(ROOT, "node_modules", "@modelcontextprotocol", "server-everything");
+  const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+  const bin = typeof pkg.bin === "string" ? pkg.bin : Object.values(pkg.bin)[0];
+  return { entry: join(dir, bin), version: pkg.version };
+}
+
+/** Builds the .mcpb with `npm run pack`'s script (offline dependency copy) and unpacks it; undefined if absent. */
+function buildBundle() {
+  const script = join(ROOT, "scripts", "build-bundle.mjs");
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+  if (!pkg.scripts?.pack || !existsSync(script)) return { skipped: "npm run pack does not exist yet" };
+  const dir = mkdtempSync(join(tmpdir(), "bench-mcpb-"));
+  const file = join(dir, "bench.mcpb");
+  const out = join(dir, "unpacked");
+  try {
+    execFileSync(process.execPath, [script, "--deps=copy", "--out", file], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "pipe"],
+      timeout: 180_000,
+    });
+    const mcpb = join(ROOT, "node_modules", ".bin", "mcpb");
+    execFileSync(mcpb, ["unpack", file, out], { stdio: ["ignore", "ignore", "pipe"], timeout: 120_000 });
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    const cfg = manifest.server.mcp_config;
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest's literal placeholder
+    const argv = cfg.args.map((a) => a.replaceAll("${__dirname}", out));
+    const size = readFileSync(file).length;
+    return { dir, argv, size };
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    return { skipped: `bundle build failed: ${String(err.stderr ?? err.message).slice(0, 300)}` };
+  }
+}
+
+/** One cold start: ms to the initialize answer, to the tools/list answer, and the number of tools. */
+async function coldStart(argv, env) {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, argv, {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ["pipe", "pipe", "ignore"],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const answers = new Map();
+  const waiting = new Map();
+  lines.on("line", (line) => {
+    let msg;
+    try {
+      msg = JSON.parse(line);
+    } catch {
+      return;
+    }
+    if (msg.id === undefined) return;
+    const at = performance.now();
+    answers.set(msg.id, { msg, at });
+    waiting.get(msg.id)?.();
+  });
+  const answer = (id) =>
+    new Promise((resolveAnswer, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no answer to id ${id}`)), PER_RUN_TIMEOUT_MS);
+      const done = () => {
+        clearTimeout(timer);
+        const a = answers.get(id);
+        if (a.msg.error) reject(new Error(`id ${id}: ${JSON.stringify(a.msg.error)}`));
+        else resolveAnswer(a);
+      };
+      if (answers.has(id)) done();
+      else waiting.set(id, done);
+      child.once("exit", (code) => reject(new Error(`exited (${code}) before answering id ${id}`)));
+    });
+  const send = (m) => child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", ...m })}\n`);
+  try {
+    send({
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: PROTOCOL, capabilities: {}, clientInfo: { name: "bench", version: "0" } },
+    });
+    const init = await answer(1);
+    send({ method: "notifications/initialized" });
+    send({ id: 2, method: "tools/list", params: {} });
+    const list = await answer(2);
+    return {
+      initialize_ms: init.at - t0,
+      tools_list_ms: list.at - t0,
+      tools: list.msg.result.tools.length,
+    };
+  } finally {
+    child.stdin.end();
+    // servers stop when stdin closes; SIGTERM after 2 s, SIGKILL after 5 s more
+    const term = setTimeout(() => child.kill("SIGTERM"), 2_000);
+    await waitExit(child, 7_000);
+    clearTimeout(term);
+  }
+}
+
+const everything = everythingEntry();
+const bundle = opts["no-bundle"] ? { skipped: "--no-bundle" } : buildBundle();
+const variants = [
+  { name: "this server, built (key configured)", argv: [CLI], env: KEY_ENV },
+  { name: "this server, built (no key: in-process sandbox)", argv: [CLI], env: {} },
+  bundle.argv
+    ? { name: "this server, .mcpb bundle (key configured)", argv: bundle.argv, env: KEY_ENV }
+    : { name: "this server, .mcpb bundle", skipped: bundle.skipped },
+  {
+    name: `server-everything ${everything.version} (reference)`,
+    argv: [everything.entry, "stdio"],
+    env: {},
+  },
+];
+const active = variants.filter((v) => !v.skipped);
+const samples = new Map(active.map((v) => [v, { init: [], list: [], tools: 0, errors: [] }]));
+
+// one untimed start each: fills the OS file cache, as on a machine where the client has run before
+for (const v of active) await coldStart(v.argv, v.env).catch(() => undefined);
+const started = performance.now();
+let rounds = 0;
+while (rounds < RUNS && performance.now() - started < MAX_MS) {
+  for (let k = 0; k < active.length; k++) {
+    const v = active[(rounds + k) % active.length];
+    const s = samples.get(v);
+    try {
+      const r = await coldStart(v.argv, v.env);
+      s.init.push(r.initialize_ms);
+      s.list.push(r.tools_list_ms);
+      s.tools = r.tools;
+    } catch (err) {
+      s.errors.push(err.message);
+    }
+  }
+  rounds++;
+}
+if (bundle.dir) rmSync(bundle.dir, { recursive: true, force: true });
+
+const reference = samples.get(active[active.length - 1]);
+const refInit = stats(reference.init).p50;
+const refList = stats(reference.list).p50;
+const results = variants.map((v) => {
+  if (v.skipped) return { variant: v.name, skipped: v.skipped };
+  const s = samples.get(v);
+  const init = stats(s.init);
+  const list = stats(s.list);
+  return {
+    variant: v.name,
+    runs: init.n,
+    tools: s.tools,
+    initialize: init,
+    tools_list: list,
+    ratio_initialize_p50: init.p50 / refInit,
+    ratio_tools_list_p50: list.p50 / refList,
+    errors: s.errors.slice(0, 3),
+  };
+});
+const rows = results.map((r) =>
+  r.skipped
+    ? [r.variant, "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a"]
+    : [
+        r.variant,
+        r.runs,
+        r.tools,
+        fmt(r.initialize.p50, 1),
+        fmt(r.initialize.p90, 1),
+        fmt(r.tools_list.p50, 1),
+        fmt(r.tools_list.p90, 1),
+        `${fmt(r.ratio_tools_list_p50)}x`,
+      ],
+);
+const ours = results[0];
+const met = ours.tools_list.p50 < refList;
+report(
+  `Cold start over stdio (${rounds} alternating rounds, Node ${process.version})`,
+  ["server", "runs", "tools", "initialize p50 ms", "p90", "tools/list p50 ms", "p90", "vs reference"],
+  rows,
+  [
+    bundle.skipped
+      ? `Bundle: n/a (${bundle.skipped}). TODO: rerun once it exists.`
+      : `Bundle: built with scripts/build-bundle.mjs --deps=copy (${(bundle.size / 1024 / 1024).toFixed(1)} MiB), unpacked with mcpb unpack, started with the manifest's mcp_config args.`,
+    `Target: faster than the reference (tools/list p50 ${fmt(ours.tools_list.p50, 1)} ms vs ${fmt(refList, 1)} ms): ${
+      met ? "met" : "MISSED"
+    }`,
+    ...results.filter((r) => r.errors?.length).map((r) => `errors in ${r.variant}: ${r.errors.join("; ")}`),
+  ],
+);
+const file = writeResults("cold-start", {
+  runs: rounds,
+  protocol: PROTOCOL,
+  bundle: bundle.skipped ? { skipped: bundle.skipped } : { bytes: bundle.size },
+  results,
+  target: { faster_than_reference: met },
+});
+console.log(`\nresults: ${file}`);

@@ -1,0 +1,108 @@
+// 1. Tool-call overhead: get_acme_contract through the MCP server (in-memory, stdio, Streamable HTTP) versus
+// DigiCertClient.call() directly, all against one sandbox process. Variants are interleaved round-robin (the
+// starting variant rotates each round) after a warm-up, so drift and GC hit all of them alike.
+import { getOperation } from "../dist/src/operations/index.js";
+import { args, fmt, report, startSandboxProcess, stats, writeResults } from "./lib.mjs";
+import {
+  connectHttp,
+  connectInMemory,
+  connectStdio,
+  directClient,
+  rawCall,
+  startHttpServerProcess,
+} from "./mcp-clients.mjs";
+
+const opts = args();
+const WARMUP = Number(opts.warmup ?? (opts.quick ? 50 : 200));
+const ROUNDS = Number(opts.rounds ?? (opts.quick ? 300 : 2000));
+const MAX_MS = Number(opts["max-ms"] ?? (opts.quick ? 30_000 : 150_000));
+const TOOL = "get_acme_contract";
+const ARGS = { acme_contract_id: 10001 };
+
+const sandbox = await startSandboxProcess();
+const closers = [() => sandbox.close()];
+try {
+  const op = getOperation(TOOL);
+  const direct = directClient(sandbox);
+  closers.unshift(() => direct.close());
+  const memory = await connectInMemory(sandbox);
+  closers.unshift(() => memory.close());
+  const stdio = await connectStdio(sandbox);
+  closers.unshift(() => stdio.close());
+  const httpServer = await startHttpServerProcess(sandbox);
+  closers.unshift(() => httpServer.close());
+  const http = await connectHttp(httpServer);
+  closers.unshift(() => http.close());
+  // listTools lets the SDK client cache output validators, which callTool() then applies
+  await memory.client.listTools();
+
+  const check = (r) => {
+    if (r.isError) throw new Error(`${TOOL} failed: ${JSON.stringify(r.content).slice(0, 300)}`);
+  };
+  const variants = [
+    { name: "direct (DigiCertClient.call)", run: () => direct.call(op, ARGS) },
+    { name: "in-memory MCP", run: () => rawCall(memory.client, TOOL, ARGS).then(check) },
+    {
+      name: "in-memory MCP + client output check",
+      run: () => memory.client.callTool({ name: TOOL, arguments: ARGS }).then(check),
+    },
+    { name: "stdio MCP (child process)", run: () => rawCall(stdio.client, TOOL, ARGS).then(check) },
+    { name: "Streamable HTTP MCP (child process)", run: () => rawCall(http.client, TOOL, ARGS).then(check) },
+  ];
+  const samples = variants.map(() => []);
+
+  const round = async (r, record) => {
+    for (let k = 0; k < variants.length; k++) {
+      const i = (r + k) % variants.length;
+      const t0 = performance.now();
+      await variants[i].run();
+      const ms = performance.now() - t0;
+      if (record) samples[i].push(ms);
+    }
+  };
+  for (let r = 0; r < WARMUP; r++) await round(r, false);
+  const started = performance.now();
+  let rounds = 0;
+  while (rounds < ROUNDS && performance.now() - started < MAX_MS) await round(rounds++, true);
+
+  const base = stats(samples[0]);
+  const results = variants.map((v, i) => {
+    const s = stats(samples[i]);
+    return {
+      variant: v.name,
+      ...s,
+      ratio_p50: s.p50 / base.p50,
+      added_p50_ms: s.p50 - base.p50,
+      added_p99_ms: s.p99 - base.p99,
+    };
+  });
+  report(
+    `Tool-call overhead: ${TOOL} (${rounds} interleaved rounds after ${WARMUP} warm-up)`,
+    ["variant", "n", "p50 ms", "p90 ms", "p99 ms", "p50 ratio", "added p50 ms", "added p99 ms"],
+    results.map((r) => [
+      r.variant,
+      r.n,
+      fmt(r.p50, 3),
+      fmt(r.p90, 3),
+      fmt(r.p99, 3),
+      `${fmt(r.ratio_p50)}x`,
+      fmt(r.added_p50_ms, 3),
+      fmt(r.added_p99_ms, 3),
+    ]),
+    [
+      `Target: stdio p50 within 1 ms of direct → added ${fmt(results[3].added_p50_ms, 3)} ms: ${
+        results[3].added_p50_ms <= 1 ? "met" : "MISSED"
+      }`,
+    ],
+  );
+  const file = writeResults("overhead", {
+    tool: TOOL,
+    warmup: WARMUP,
+    rounds,
+    results,
+    target: { stdio_added_p50_ms_max: 1, met: results[3].added_p50_ms <= 1 },
+  });
+  console.log(`\nresults: ${file}`);
+} finally {
+  for (const close of closers) await close().catch((err) => console.error(`close: ${err.message}`));
+}
