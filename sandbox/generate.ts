@@ -1,6 +1,6 @@
 import { DAY_MS, plusOneYear, wholeSecond } from "./clock.js";
 import { findOrCreateOrganization } from "./organizations.js";
-import { BASE64URL, Prng } from "./random.js";
+import { BASE64URL, Prng, RandomText } from "./random.js";
 import type { Contacts, Store } from "./store.js";
 
 export interface GenerateOptions {
@@ -49,6 +49,7 @@ export function generateData(
   const subaccounts = Math.max(0, Math.floor(options.subaccounts));
   const perSub = Math.max(0, Math.floor(options.contractsPerSubaccount));
   const rng = new Prng(options.seed ?? 20_260_202);
+  const text = new RandomText(new Prng((options.seed ?? 20_260_202) ^ 0x7e57), BASE64URL);
   const now = wholeSecond(nowMs);
   const billing = parent.billingLink === null ? undefined : store.certCentral.get(parent.billingLink);
   const ids: number[] = [];
@@ -115,12 +116,12 @@ export function generateData(
         contacts: needsOrg ? CONTACTS : null,
         autoRenew: !canceled && rng.int(2) === 0,
         canceledAt: canceled ? Math.min(now, createdAt + rng.int(30) * DAY_MS) : null,
-        directoryToken: rng.string(24, BASE64URL),
+        directoryToken: text.take(24),
         credentials: [
           {
             id: store.nextId("credential"),
-            kid: rng.string(43, BASE64URL),
-            hmacKey: rng.string(86, BASE64URL),
+            kid: text.take(43),
+            hmacKey: text.take(86),
             status: canceled ? "revoked" : "active",
             createdAt,
           },
