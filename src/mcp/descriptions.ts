@@ -9,8 +9,9 @@ const SCOPE_TAG: Record<KeyScope, string> = {
 };
 
 /** The catalog description plus the key it needs and, for guarded tools, that it asks before acting. */
-export function toolDescription(op: Operation): string {
+export function toolDescription(op: Operation, confirmation = true): string {
   const parts = [op.description, SCOPE_TAG[op.scope]];
-  if (op.confirm) parts.push(op.confirm.when ? "May ask for confirmation." : "Asks for confirmation.");
+  if (op.confirm && confirmation)
+    parts.push(op.confirm.when ? "May ask for confirmation." : "Asks for confirmation.");
   return parts.join(" ");
 }

@@ -21,19 +21,24 @@ const accountSelector = z.number().int().positive().optional().describe("use thi
 const offset = z.number().int().min(0).optional().describe("skip this many items");
 const limit = z.number().int().min(1).max(200).optional().describe("items per page");
 
-export function needsConfirmation(op: Operation): boolean {
-  return op.confirm !== undefined;
+/** Whether the confirmation gate is on (the operator's `confirmation.mode`); off, no tool shows its fields. */
+export interface SchemaOptions {
+  confirmation?: boolean;
+}
+
+export function needsConfirmation(op: Operation, options: SchemaOptions = {}): boolean {
+  return op.confirm !== undefined && options.confirmation !== false;
 }
 
 /**
  * The tool's input: the catalog's flat input plus the MCP-only arguments (confirmation token, paging). Strict,
  * with an unknown-field message that lists the allowed fields.
  */
-export function toolInputSchema(op: Operation): AnyObject {
+export function toolInputSchema(op: Operation, options: SchemaOptions = {}): AnyObject {
   const base = inputSchema(op);
   const shape: Record<string, z.ZodType> = { ...base.shape };
   if ("account_id" in shape && !("account_id" in op.params.shape)) shape.account_id = accountSelector;
-  if (needsConfirmation(op)) shape.confirmation_token = confirmationToken;
+  if (needsConfirmation(op, options)) shape.confirmation_token = confirmationToken;
   if (pagedField(op.name)) {
     shape.offset = offset;
     shape.limit = limit;
@@ -57,7 +62,7 @@ export const RESULT_STATUS = ["done", "confirmation_required", "not_confirmed"] 
  * The structured result every tool returns: `ok`, `operation`, `summary`, the DigiCert answer in `data` (when
  * DigiCert returns one), a `note` (truncation, one-time secrets), and for guarded tools the confirmation fields.
  */
-export function toolOutputSchema(op: Operation): AnyObject {
+export function toolOutputSchema(op: Operation, options: SchemaOptions = {}): AnyObject {
   const shape: Record<string, z.ZodType> = {
     ok: z.boolean(),
     operation: z.string(),
@@ -65,7 +70,7 @@ export function toolOutputSchema(op: Operation): AnyObject {
     note: z.string().optional(),
   };
   if (op.response) shape.data = op.response.optional();
-  if (needsConfirmation(op)) {
+  if (needsConfirmation(op, options)) {
     shape.status = z.enum(RESULT_STATUS).optional();
     shape.preview = z.string().optional();
     shape.current = z.unknown().optional();

@@ -82,14 +82,15 @@ export function registerOperationTools(
   operations: readonly Operation[],
   deps: ToolDeps,
 ): void {
+  const confirmation = deps.gate.enabled;
   for (const op of operations) {
     const tool = server.registerTool(
       op.name,
       {
         title: op.title,
-        description: toolDescription(op),
-        inputSchema: toolInputSchema(op),
-        outputSchema: toolOutputSchema(op),
+        description: toolDescription(op, confirmation),
+        inputSchema: toolInputSchema(op, { confirmation }),
+        outputSchema: toolOutputSchema(op, { confirmation }),
         annotations: annotationsFor(op),
       },
       (args: Record<string, unknown>, extra: ToolExtra) => runTool(op, deps, args, extra),

@@ -218,6 +218,9 @@ describe("confirmation by elicitation", () => {
 describe("operator settings", () => {
   it("confirmation disabled: a guarded tool runs on the first call", async () => {
     const h = await startHarness({ server: { confirmation: { mode: "disabled", secret: "" } } });
+    const cancel = h.tools.find((t) => t.name === "cancel_acme_contract");
+    expect(Object.keys(cancel?.inputSchema.properties ?? {})).not.toContain("confirmation_token");
+    expect(cancel?.description).not.toMatch(/confirmation/);
     const r = await h.call("cancel_acme_contract", { acme_contract_id: OV });
     expect(structured(r)).toMatchObject({ ok: true });
     expect(h.sandbox.stats.count("cancel_acme_contract")).toBe(1);

@@ -52,6 +52,11 @@ function definedOnly(input: Record<string, unknown>): Record<string, unknown> {
 export class ConfirmationGate {
   constructor(private readonly options: GateOptions) {}
 
+  /** false when the operator disabled confirmation */
+  get enabled(): boolean {
+    return this.options.tokens !== undefined;
+  }
+
   applies(op: Operation, args: Record<string, unknown>): boolean {
     if (!this.options.tokens || !op.confirm) return false;
     return op.confirm.when ? op.confirm.when(args) : true;
