@@ -1,5 +1,6 @@
 import type { Reporting, ReportingContract } from "../schemas/entities.js";
 import { parseTimestamp } from "../schemas/primitives.js";
+import { canonicalize } from "./canonical.js";
 
 export type { Reporting, ReportingContract } from "../schemas/entities.js";
 
@@ -82,18 +83,18 @@ const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Orders subaccounts by id, contracts by id and SANs alphabetically, so the same content always has the same
- * canonical form (DigiCert does not document any order). Unknown fields are kept. Returns a new report.
+ * canonical form (DigiCert does not document any order). Returns a new report whose objects also have their
+ * keys sorted (see canonicalize), so JSON.stringify of it is already the canonical JSON. Unknown fields are kept.
  */
 export function normaliseReport(report: Reporting): Reporting {
-  const accounts = report.accounts
-    .map((account) => ({
-      ...account,
-      acme: account.acme
-        .map((c) => ({ ...c, sans: [...c.sans].sort(byString) }))
-        .sort((a, b) => byNumber(a.acme_contract_id, b.acme_contract_id)),
-    }))
-    .sort((a, b) => byNumber(a.account_id, b.account_id));
-  return { ...report, accounts };
+  // canonicalize returns fresh objects and arrays, so sorting them in place leaves the caller's report alone
+  const copy = canonicalize(report) as Reporting;
+  for (const account of copy.accounts) {
+    for (const c of account.acme) c.sans.sort(byString);
+    account.acme.sort((a, b) => byNumber(a.acme_contract_id, b.acme_contract_id));
+  }
+  copy.accounts.sort((a, b) => byNumber(a.account_id, b.account_id));
+  return copy;
 }
 
 export function countReport(report: Reporting, nowMs: number): SnapshotCounts {

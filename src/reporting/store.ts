@@ -4,7 +4,7 @@ import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { canonicalJson, sha256Hex } from "./canonical.js";
+import { sha256Hex } from "./canonical.js";
 import { defaultDataDir, TEMP_PREFIX, writeFileAtomic } from "./files.js";
 import {
   countReport,
@@ -213,7 +213,8 @@ export class SnapshotStore {
       // Another process may share the folder: see what it wrote before deciding what is new.
       await this.rescan();
       const normalised = normaliseReport(report);
-      const text = canonicalJson(normalised);
+      // normaliseReport already sorted every key, so plain JSON.stringify is the canonical text
+      const text = JSON.stringify(normalised);
       const body = Buffer.from(text, "utf8");
       const hash = sha256Hex(body);
       const at = new Date(fetchedAtMs).toISOString();
