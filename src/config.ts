@@ -197,6 +197,7 @@ export const SETTINGS: readonly Setting[] = [
     id: "dataDir",
     group: "Tools",
     env: "DIGICERT_DATA_DIR",
+    default: "$XDG_STATE_HOME/digicert-partner-mcp, else ~/.local/state/digicert-partner-mcp",
     description: "Directory where reporting snapshots are stored.",
   },
   {
