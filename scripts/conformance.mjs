@@ -11,6 +11,8 @@
 // (MCP_ALLOWED_HOSTS / MCP_ALLOWED_ORIGINS), as behind any reverse proxy.
 //
 // Usage: node scripts/conformance.mjs [--stateless] [--scenario NAME] [--suite active|all|pending] [--verbose]
+// (the baseline covers the active suite; the pending one only has fixture scenarios: json-schema-2020-12,
+// server-sse-polling)
 // Results: .tmp/conformance/ (checks.json per scenario).
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -26,6 +28,7 @@ for (let i = 0; i < argv.length; i++) {
 }
 
 const suite = join(root, "node_modules", "@modelcontextprotocol", "conformance", "dist", "index.js");
+// --stateless has its own baseline: the same fixture scenarios, plus one that needs a session.
 const baseline = join(root, "conformance", stateless ? "baseline-stateless.yml" : "baseline.yml");
 for (const [file, hint] of [
   [cliPath, "run `npm run build` first"],

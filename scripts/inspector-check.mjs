@@ -47,11 +47,14 @@ async function inspector(args, { expectFailure = false } = {}) {
   if (result.code !== 0) {
     throw new Error(`inspector ${args.join(" ")} exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
   }
+  let parsed;
   try {
-    return { ...result, json: JSON.parse(result.stdout) };
+    parsed = JSON.parse(result.stdout);
   } catch {
     throw new Error(`inspector ${args.join(" ")} printed no JSON:\n${result.stdout}\n${result.stderr}`);
   }
+  // --format json prints { "result": <the MCP result> }
+  return { ...result, json: parsed.result ?? parsed };
 }
 
 function pickReadOnlyTool(tools) {
@@ -111,7 +114,11 @@ try {
   const refused = await inspector([...httpTarget, "--stored-auth-only", "--method", "tools/list"], {
     expectFailure: true,
   });
-  log(`http: without the bearer token → refused (exit ${refused.code})`);
+  const why = `${refused.stdout}${refused.stderr}`;
+  if (!/401|unauthori[sz]ed|auth/i.test(why)) throw new Error(`http: refused for another reason:\n${why}`);
+  log(
+    `http: without the bearer token → refused (exit ${refused.code}): ${why.trim().split("\n")[0]?.slice(0, 160)}`,
+  );
   log("inspector check passed");
 } catch (err) {
   failed = true;
