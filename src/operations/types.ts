@@ -42,9 +42,10 @@ export interface Operation<
   P extends AnyObject = AnyObject,
   B extends AnyObject | undefined = AnyObject | undefined,
   R extends z.ZodType | undefined = z.ZodType | undefined,
+  N extends string = string,
 > {
   /** stable snake_case tool name, verb first */
-  name: string;
+  name: N;
   /** human title for tool annotations */
   title: string;
   /** agent-facing description: when to use it and what it changes */
@@ -75,6 +76,7 @@ export function defineOperation<
   P extends AnyObject,
   B extends AnyObject | undefined,
   R extends z.ZodType | undefined,
->(op: Operation<P, B, R>): Operation<P, B, R> {
+  const N extends string,
+>(op: Operation<P, B, R, N>): Operation<P, B, R, N> {
   return op;
 }
