@@ -1,8 +1,15 @@
 #!/usr/bin/env node
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { DigiCertClient } from "./client/client.js";
 import type { Credentials } from "./client/credentials.js";
 import { type Config, ConfigError, helpText, loadConfig, parseArgv } from "./config.js";
 import { createLogger, type Logger } from "./logging.js";
+import type { ToolSelection } from "./mcp/select.js";
 import { startHttpServer } from "./transports/http.js";
 import { serveStdio } from "./transports/stdio.js";
 import type { RunningTransport } from "./transports/types.js";
@@ -46,9 +53,39 @@ async function startInProcessSandbox(): Promise<Sandbox> {
   };
 }
 
+/**
+ * Lists the tools of a server with every tool on (which also proves tools/list works before serving anyone), and
+ * refuses names in DIGICERT_TOOLS / DIGICERT_EXCLUDE_TOOLS that match no tool: a misspelt exclusion would
+ * otherwise leave on a tool the operator meant to hide.
+ */
+async function checkToolNames(
+  config: Config,
+  createAll: () => McpServer,
+  unknownNames: (selection: ToolSelection, extra: readonly string[]) => string[],
+): Promise<void> {
+  const server = createAll();
+  const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  const client = new Client({ name: `${PACKAGE_NAME}-startup-check`, version: "0" });
+  try {
+    await client.connect(clientSide);
+    const { tools } = await client.listTools();
+    const names = tools.map((t) => t.name);
+    const unknown = unknownNames(config, names);
+    if (unknown.length > 0) {
+      throw new ConfigError(
+        `unknown tool name(s) in DIGICERT_TOOLS / DIGICERT_EXCLUDE_TOOLS: ${unknown.join(", ")}. Known: ${names.join(", ")}`,
+      );
+    }
+  } finally {
+    await client.close();
+    await server.close();
+  }
+}
+
 async function serve(config: Config, version: string): Promise<number> {
   // Loaded here, not at the top, so --help and --version stay fast and independent of the tool modules.
-  const { createMcpServer } = await import("./mcp/server.js");
+  const { createMcpServer, unknownSelectionNames } = await import("./mcp/index.js");
   let sandbox: Sandbox | undefined;
   if (config.sandbox) {
     sandbox = await startInProcessSandbox();
@@ -71,31 +108,51 @@ async function serve(config: Config, version: string): Promise<number> {
   for (const warning of config.warnings) logger.warn(warning);
 
   const client = new DigiCertClient({ baseUrl, credentials, timeouts: config.timeouts, logger });
-  const createServer = () =>
+  // Reporting snapshots: one store for every session. The sandbox's data is made up and its origin changes on
+  // each run, so unless a directory is configured its snapshots go to a temporary directory removed on exit.
+  const { registerReporting } = await import("./mcp/reporting/index.js");
+  const { SnapshotStore } = await import("./reporting/index.js");
+  const tempDataDir =
+    sandbox && !config.dataDir ? await mkdtemp(join(tmpdir(), `${PACKAGE_NAME}-sandbox-`)) : undefined;
+  const store = new SnapshotStore({
+    origin: client.baseUrl,
+    accountKey: credentials.parentKey,
+    dataDir: tempDataDir ?? config.dataDir,
+    logger,
+  });
+  const createServer = (selection: ToolSelection = config) =>
     createMcpServer({
       client,
       logger,
       version,
-      readOnly: config.readOnly,
-      toolsets: config.toolsets,
-      tools: config.tools,
-      excludeTools: config.excludeTools,
+      readOnly: selection.readOnly,
+      toolsets: selection.toolsets,
+      tools: selection.tools,
+      excludeTools: selection.excludeTools,
       confirmation: {
         mode: config.confirmation.mode,
         secret: config.confirmation.secret,
         ttlMs: config.confirmation.ttlMs,
       },
+      extend: (server, context) =>
+        registerReporting(server, {
+          client,
+          logger,
+          store,
+          hasDevkey: Boolean(credentials.devkey),
+          isToolSelected: context.isToolSelected,
+        }),
     });
 
   const cleanup = async (): Promise<void> => {
     await client.close().catch(() => undefined);
     await sandbox?.close().catch(() => undefined);
+    if (tempDataDir) await rm(tempDataDir, { recursive: true, force: true }).catch(() => undefined);
   };
 
   let running: RunningTransport;
   try {
-    // Build one server up front, so a bad tool selection fails at start-up rather than on first use.
-    await createServer().close();
+    await checkToolNames(config, () => createServer({}), unknownSelectionNames);
     running =
       config.transport === "http"
         ? await startHttpServer(config.http, { createServer, logger, version })

@@ -72,6 +72,13 @@ describe("CLI basics", () => {
     expect(c.stderr()).toMatch(/DIGICERT_SUBACCOUNT_API_KEYS/);
   });
 
+  it("refuses a misspelt tool name in DIGICERT_EXCLUDE_TOOLS (exit 2) rather than leave that tool on", async () => {
+    const c = cli([], { DIGICERT_EXCLUDE_TOOLS: "cancel_acme_contrat" });
+    expect(await c.exited).toBe(2);
+    expect(c.stderr()).toMatch(/unknown tool name\(s\).*cancel_acme_contrat/);
+    expect(c.stdout()).toBe("");
+  });
+
   it("refuses --http without MCP_HTTP_TOKEN (exit 2)", async () => {
     const c = cli(["--http"]);
     expect(await c.exited).toBe(2);
@@ -100,6 +107,7 @@ describe("stdio end to end (no keys: the in-process sandbox)", () => {
       const { tools } = await client.listTools();
       const names = tools.map((t) => t.name);
       expect(names).toContain("get_account_reporting");
+      expect(names).toContain("take_reporting_snapshot"); // reporting is wired in through `extend`
       const result = await client.callTool({ name: "get_account_reporting", arguments: {} });
       expect(result.isError).toBeFalsy();
       expect(result.structuredContent).toEqual(expect.objectContaining({}));
