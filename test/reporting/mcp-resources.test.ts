@@ -85,6 +85,16 @@ describe("reporting resources over MCP", () => {
     expect(Buffer.byteLength(md)).toBeLessThan(16_000);
   });
 
+  it("accepts latest as an alias wherever a snapshot id goes", async () => {
+    const { snapshot } = await readJson<SnapshotDoc>(LATEST_URI);
+    const md = textOf(await h.mcp.readResource({ uri: "digicert://reporting/snapshots/latest/summary" }));
+    expect(md).toContain(snapshot.id);
+    const diff = await readJson<{ diff: { unchanged: boolean } }>(
+      `digicert://reporting/diff/${snapshot.id}/latest`,
+    );
+    expect(diff.diff.unchanged).toBe(true);
+  });
+
   it("answers an unknown or malformed snapshot id with an error", async () => {
     await expect(
       h.mcp.readResource({ uri: "digicert://reporting/snapshots/20200101T000000Z-00000000" }),

@@ -161,6 +161,13 @@ describe("reporting tools", () => {
     }
   });
 
+  it("turns a DigiCert failure into a readable tool error", async () => {
+    h.sandbox.faults.add({ operation: "get_account_reporting", kind: "status", status: 403, times: 1 });
+    const result = await call("take_reporting_snapshot");
+    expect(result.isError).toBe(true);
+    expect(result.content[0]?.text).toMatch(/403.*get_account_reporting.*parent-account key/);
+  });
+
   it("reports an unknown snapshot id as a tool error", async () => {
     const result = await call("reporting_summary", { snapshot_id: "20200101T000000Z-00000000" });
     expect(result.isError).toBe(true);
