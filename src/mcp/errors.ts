@@ -10,6 +10,27 @@ function checkAdvice(op: Operation): string {
     : "The change may or may not have been made: read the current state (e.g. with a list or get tool) before retrying.";
 }
 
+/** Arguments that break the tool's schema: every field and rule, and the assurance that nothing was sent. */
+export function invalidArgumentsResult(
+  op: Operation,
+  issues: readonly { path: string; message: string }[],
+): CallToolResult {
+  const lines = [
+    `Invalid arguments for ${op.name}; nothing was sent to DigiCert:`,
+    ...issues.map((i) => (i.path ? `- ${i.path}: ${i.message}` : `- ${i.message}`)),
+  ];
+  return {
+    isError: true,
+    content: [{ type: "text", text: lines.join("\n") }],
+    structuredContent: {
+      ok: false,
+      operation: op.name,
+      summary: lines[0] as string,
+      error: { kind: "validation", issues },
+    },
+  };
+}
+
 /** One place that turns any failure into a tool error the agent can act on. Never includes arguments. */
 export function errorResult(op: Operation, err: unknown): CallToolResult {
   if (err instanceof DigiCertError) {

@@ -31,10 +31,38 @@ export function needsConfirmation(op: Operation, options: SchemaOptions = {}): b
 }
 
 /**
+ * Each schema is built once per operation and confirmation setting, then shared: converting to JSON Schema is
+ * most of what creating a server costs, and the CLI creates one up front, one for stdio and one per HTTP
+ * session. The schemas are never mutated after they are built.
+ */
+type Cached = { on?: AnyObject; off?: AnyObject };
+const inputCache = new WeakMap<Operation, Cached>();
+const outputCache = new WeakMap<Operation, Cached>();
+
+function cached(
+  cache: WeakMap<Operation, Cached>,
+  op: Operation,
+  on: boolean,
+  build: () => AnyObject,
+): AnyObject {
+  let entry = cache.get(op);
+  if (!entry) {
+    entry = {};
+    cache.set(op, entry);
+  }
+  const slot = on ? "on" : "off";
+  return (entry[slot] ??= build());
+}
+
+/**
  * The tool's input: the catalog's flat input plus the MCP-only arguments (confirmation token, paging). Strict,
  * with an unknown-field message that lists the allowed fields.
  */
 export function toolInputSchema(op: Operation, options: SchemaOptions = {}): AnyObject {
+  return cached(inputCache, op, needsConfirmation(op, options), () => buildInputSchema(op, options));
+}
+
+function buildInputSchema(op: Operation, options: SchemaOptions): AnyObject {
   const base = inputSchema(op);
   const shape: Record<string, z.ZodType> = { ...base.shape };
   if ("account_id" in shape && !("account_id" in op.params.shape)) shape.account_id = accountSelector;
@@ -44,15 +72,34 @@ export function toolInputSchema(op: Operation, options: SchemaOptions = {}): Any
     shape.limit = limit;
   }
   const allowed = Object.keys(shape);
-  const schema: AnyObject = z.strictObject(shape, {
+  return z.strictObject(shape, {
     error: (issue) =>
       issue.code === "unrecognized_keys"
-        ? `unknown argument(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; allowed: ${allowed.join(", ") || "none"}`
+        ? `unknown argument(s) ${issue.keys.map(shownName).join(", ")}; allowed: ${allowed.join(", ") || "none"}`
         : undefined,
   });
-  // The catalog's cross-field `check` is not added here: JSON Schema cannot express it, and a refined clone
-  // breaks zod's JSON Schema override. The tool handler runs client.validate() first, which applies it.
-  return withJsonSchema(schema, compactInputJsonSchema(schema));
+}
+
+/**
+ * An unknown argument's name is echoed only when it looks like a field name: agents sometimes paste a value
+ * (even an API key) where a name belongs, and error texts must not carry it back.
+ */
+function shownName(key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]{0,39}$/.test(key) ? `"${key}"` : "(a name that is not a field)";
+}
+
+const advertisedCache = new WeakMap<Operation, Cached>();
+
+/**
+ * What the tool is registered with: its JSON Schema is the compact form of `toolInputSchema`, but it accepts
+ * any object, so the SDK hands every call to the tool handler, which validates with `toolInputSchema` and
+ * words the error itself (field, rule, "nothing was sent", secrets scrubbed). The catalog's cross-field
+ * `check` is applied there too (client.validate), as JSON Schema cannot express it.
+ */
+export function advertisedInputSchema(op: Operation, options: SchemaOptions = {}): AnyObject {
+  return cached(advertisedCache, op, needsConfirmation(op, options), () =>
+    withJsonSchema(z.looseObject({}), compactInputJsonSchema(toolInputSchema(op, options))),
+  );
 }
 
 /** Status of a result from a tool that may ask for confirmation. */
@@ -63,6 +110,10 @@ export const RESULT_STATUS = ["done", "confirmation_required", "not_confirmed"] 
  * DigiCert returns one), a `note` (truncation, one-time secrets), and for guarded tools the confirmation fields.
  */
 export function toolOutputSchema(op: Operation, options: SchemaOptions = {}): AnyObject {
+  return cached(outputCache, op, needsConfirmation(op, options), () => buildOutputSchema(op, options));
+}
+
+function buildOutputSchema(op: Operation, options: SchemaOptions): AnyObject {
   const shape: Record<string, z.ZodType> = {
     ok: z.boolean(),
     operation: z.string(),

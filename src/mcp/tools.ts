@@ -7,10 +7,10 @@ import type { Operation } from "../operations/index.js";
 import { annotationsFor } from "./annotations.js";
 import type { ConfirmationGate, ToolExtra } from "./confirmation/gate.js";
 import { toolDescription } from "./descriptions.js";
-import { errorResult } from "./errors.js";
+import { errorResult, invalidArgumentsResult } from "./errors.js";
 import type { Page } from "./paging.js";
 import { successResult } from "./render.js";
-import { MCP_ONLY_ARGS, toolInputSchema, toolOutputSchema } from "./tool-schemas.js";
+import { advertisedInputSchema, MCP_ONLY_ARGS, toolInputSchema, toolOutputSchema } from "./tool-schemas.js";
 
 export interface ToolDeps {
   client: DigiCertClient;
@@ -40,6 +40,14 @@ function splitArgs(args: Record<string, unknown>): SplitArgs {
   };
 }
 
+/** "sans[1]", "organization.city": how the path of a field reads in an error. */
+function dotPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    "",
+  );
+}
+
 /** Runs one tool call: confirmation gate, DigiCert call, rendering; every failure becomes a tool error here. */
 async function runTool(
   op: Operation,
@@ -51,8 +59,14 @@ async function runTool(
   let outcome = "ok";
   let status: number | undefined;
   try {
-    const { api, token, page } = splitArgs(args);
-    // the SDK checked the tool schema; this adds the catalog's cross-field rules before anything is read or asked
+    const parsed = toolInputSchema(op, { confirmation: deps.gate.enabled }).safeParse(args);
+    if (!parsed.success) {
+      outcome = "invalid";
+      const issues = parsed.error.issues.map((i) => ({ path: dotPath(i.path), message: i.message }));
+      return deps.client.scrub(invalidArgumentsResult(op, issues));
+    }
+    const { api, token, page } = splitArgs(parsed.data as Record<string, unknown>);
+    // the catalog's cross-field rules, before anything is read or asked
     deps.client.validate(op, api);
     const decision = await deps.gate.check(op, api, token, extra);
     if (!decision.proceed) {
@@ -89,7 +103,7 @@ export function registerOperationTools(
       {
         title: op.title,
         description: toolDescription(op, confirmation),
-        inputSchema: toolInputSchema(op, { confirmation }),
+        inputSchema: advertisedInputSchema(op, { confirmation }),
         outputSchema: toolOutputSchema(op, { confirmation }),
         annotations: annotationsFor(op),
       },

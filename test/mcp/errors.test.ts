@@ -19,20 +19,16 @@ describe("tool errors", () => {
     [
       "get_acme_contract",
       { acme_contract_id: "12" },
-      /acme_contract_id must be a number at acme_contract_id/,
+      /- acme_contract_id: acme_contract_id must be a number/,
     ],
     ["get_acme_contract", {}, /acme_contract_id/],
-    ["get_acme_contract", { acme_contract_id: -4 }, /acme_contract_id must be positive/],
-    [
-      "add_sans",
-      { acme_contract_id: 1, sans: ["ok.example", "not a domain"] },
-      /"not a domain" .* at sans\[1\]/,
-    ],
-    ["add_sans", { acme_contract_id: 1, sans: [] }, /give at least one SAN at sans$/],
+    ["get_acme_contract", { acme_contract_id: -4 }, /- acme_contract_id: acme_contract_id must be positive/],
+    ["add_sans", { acme_contract_id: 1, sans: ["ok.example", "not a domain"] }, /- sans\[1\]: \S/],
+    ["add_sans", { acme_contract_id: 1, sans: [] }, /- sans: give at least one SAN/],
     [
       "add_emergency_emails",
       { emergency_contact_emails: ["nope"] },
-      /not a valid email address at emergency_contact_emails\[0\]/,
+      /- emergency_contact_emails\[0\]: .*not a valid email address/,
     ],
     ["set_api_key_status", { api_key_id: 1, status: "paused" }, /status/],
     ["list_api_keys", { limit: 0 }, /limit/],
@@ -48,9 +44,24 @@ describe("tool errors", () => {
       const r = await h.call(tool, args);
       expect(r.isError).toBe(true);
       expect(textOf(r)).toMatch(message);
+      expect(textOf(r)).toMatch(/nothing was sent to DigiCert/);
       expect(sandbox.stats.snapshot().total).toBe(0);
     });
   }
+
+  it("a key pasted as an argument name or value is not echoed back", async () => {
+    const key = sandbox.keys.parent;
+    const results = [
+      await h.call("get_acme_contract", { acme_contract_id: 1, [key]: true }),
+      await h.call("add_sans", { acme_contract_id: 1, sans: [key] }),
+      await h.call("get_acme_contract", { acme_contract_id: key }),
+    ];
+    for (const r of results) {
+      expect(r.isError).toBe(true);
+      expect(JSON.stringify(r)).not.toContain(key);
+    }
+    expect(textOf(results[0] as never)).toMatch(/unknown argument\(s\) \(a name that is not a field\)/);
+  });
 
   it("DigiCert's status, message and the client's hint reach the agent", async () => {
     const r = await h.call("get_acme_contract", { acme_contract_id: 99999 });
