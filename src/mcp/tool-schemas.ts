@@ -51,22 +51,27 @@ function cached(
     cache.set(op, entry);
   }
   const slot = on ? "on" : "off";
-  return (entry[slot] ??= build());
+  const schema = entry[slot] ?? build();
+  entry[slot] = schema;
+  return schema;
 }
 
 /**
  * The tool's input: the catalog's flat input plus the MCP-only arguments (confirmation token, paging). Strict,
  * with an unknown-field message that lists the allowed fields.
  */
-export function toolInputSchema(op: Operation, options: SchemaOptions = {}): AnyObject {
-  return cached(inputCache, op, needsConfirmation(op, options), () => buildInputSchema(op, options));
+export function toolInputSchema(op: Operation, _options: SchemaOptions = {}): AnyObject {
+  // the same validator whatever the confirmation setting (see confirmation_token below)
+  return cached(inputCache, op, true, () => buildInputSchema(op));
 }
 
-function buildInputSchema(op: Operation, options: SchemaOptions): AnyObject {
+function buildInputSchema(op: Operation): AnyObject {
   const base = inputSchema(op);
   const shape: Record<string, z.ZodType> = { ...base.shape };
   if ("account_id" in shape && !("account_id" in op.params.shape)) shape.account_id = accountSelector;
-  if (needsConfirmation(op, options)) shape.confirmation_token = confirmationToken;
+  // Accepted even when the operator disabled confirmation (then ignored, and not advertised): an agent that
+  // learned the flow elsewhere should not get "unknown argument" for it.
+  if (op.confirm) shape.confirmation_token = confirmationToken;
   if (pagedField(op.name)) {
     shape.offset = offset;
     shape.limit = limit;
@@ -90,6 +95,14 @@ function shownName(key: string): string {
 
 const advertisedCache = new WeakMap<Operation, Cached>();
 
+function advertisedJson(op: Operation, options: SchemaOptions): Record<string, unknown> {
+  const json = compactInputJsonSchema(toolInputSchema(op, options));
+  if (!needsConfirmation(op, options) && json.properties && typeof json.properties === "object") {
+    delete (json.properties as Record<string, unknown>).confirmation_token;
+  }
+  return json;
+}
+
 /**
  * What the tool is registered with: its JSON Schema is the compact form of `toolInputSchema`, but it accepts
  * any object, so the SDK hands every call to the tool handler, which validates with `toolInputSchema` and
@@ -98,7 +111,7 @@ const advertisedCache = new WeakMap<Operation, Cached>();
  */
 export function advertisedInputSchema(op: Operation, options: SchemaOptions = {}): AnyObject {
   return cached(advertisedCache, op, needsConfirmation(op, options), () =>
-    withJsonSchema(z.looseObject({}), compactInputJsonSchema(toolInputSchema(op, options))),
+    withJsonSchema(z.looseObject({}), advertisedJson(op, options)),
   );
 }
 

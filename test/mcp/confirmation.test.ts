@@ -224,6 +224,13 @@ describe("operator settings", () => {
     const r = await h.call("cancel_acme_contract", { acme_contract_id: OV });
     expect(structured(r)).toMatchObject({ ok: true });
     expect(h.sandbox.stats.count("cancel_acme_contract")).toBe(1);
+    // a token an agent still sends is accepted and ignored, not refused as an unknown argument
+    const again = await h.call("remove_sans", {
+      acme_contract_id: EV,
+      sans: ["www.secure.example.com"],
+      confirmation_token: "x",
+    });
+    expect(again.isError, textOf(again)).toBeFalsy();
     await h.close();
   });
 
