@@ -35,7 +35,8 @@ function jsonRpcLines(stdout: string): Record<string, unknown>[] {
     });
 }
 
-describe("CLI basics", () => {
+// Child processes start slower on a loaded CI machine than the 20 s default allows for.
+describe("CLI basics", { timeout: 60_000 }, () => {
   it("--version prints the package version", async () => {
     const c = cli(["--version"]);
     expect(await c.exited).toBe(0);
@@ -86,7 +87,7 @@ describe("CLI basics", () => {
   });
 });
 
-describe("stdio end to end (no keys: the in-process sandbox)", () => {
+describe("stdio end to end (no keys: the in-process sandbox)", { timeout: 60_000 }, () => {
   it("lists tools and calls a read-only tool through the SDK client", async () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
@@ -163,7 +164,7 @@ describe("stdio end to end (no keys: the in-process sandbox)", () => {
   });
 });
 
-describe("HTTP end to end (keys from the environment, debug logs)", () => {
+describe("HTTP end to end (keys from the environment, debug logs)", { timeout: 60_000 }, () => {
   let sandbox: Sandbox;
   beforeAll(async () => {
     sandbox = await startSandbox();
@@ -228,7 +229,7 @@ describe("HTTP end to end (keys from the environment, debug logs)", () => {
   });
 });
 
-describe("sandbox subcommand", () => {
+describe("sandbox subcommand", { timeout: 60_000 }, () => {
   it("runs the emulator alone and stops on SIGTERM", async () => {
     const c = cli(["sandbox", "--port", "0"]);
     const baseUrl = /base URL[^:\n]*:\s+(http:\/\/\S+)/;
