@@ -10,13 +10,18 @@ import { connectStdio, type Manifest, ROOT, requireBuilt, run } from "./helpers.
 // user's settings substituted by @anthropic-ai/mcpb's getMcpConfigForManifest (the code Claude Desktop
 // uses), `node` on the entry point, then an MCP client over stdio.
 //
-// MCPB_BUNDLE=path.mcpb tests a bundle built elsewhere (CI: the one `npm run pack` made, whose dependencies
-// come from `npm install --omit=dev`). Without it, the bundle is built here with --deps=copy (the same
-// production dependency tree, copied from node_modules: offline, a few seconds).
+// Building and unpacking a bundle takes a while, so `npm test` skips this file unless asked:
+//   MCPB_BUNDLE=path.mcpb  tests that bundle (CI, scripts/ci-checks.sh: the bundle built by
+//                          scripts/build-bundle.mjs with dependencies from `npm install --omit=dev`);
+//   MCPB_BUILD=1           builds one here first with --deps=copy (the same production dependency tree,
+//                          copied from node_modules: offline).
+// The manifest's substitution rules themselves are checked on every run by manifest.test.ts.
 
-const work = mkdtempSync(join(tmpdir(), "mcpb-test-"));
-const unpacked = join(work, "extension");
-const home = join(work, "home");
+const given = process.env.MCPB_BUNDLE;
+const enabled = Boolean(given) || process.env.MCPB_BUILD === "1";
+let work: string;
+let unpacked: string;
+let home: string;
 let manifest: Manifest;
 let files: string[];
 
@@ -30,8 +35,11 @@ function walk(dir: string): string[] {
   return out;
 }
 
-beforeAll(async () => {
-  let bundle = process.env.MCPB_BUNDLE;
+async function unpackBundle(): Promise<void> {
+  work = mkdtempSync(join(tmpdir(), "mcpb-test-"));
+  unpacked = join(work, "extension");
+  home = join(work, "home");
+  let bundle = given;
   if (!bundle) {
     requireBuilt();
     bundle = join(work, "digicert-partner-mcp.mcpb");
@@ -45,11 +53,7 @@ beforeAll(async () => {
   expect(ok).toBe(true);
   manifest = JSON.parse(readFileSync(join(unpacked, "manifest.json"), "utf8")) as Manifest;
   files = walk(unpacked);
-}, 120_000);
-
-afterAll(() => {
-  rmSync(work, { recursive: true, force: true });
-});
+}
 
 /** Starts the unpacked extension as Claude Desktop would, with these settings from its form. */
 async function startLikeClaudeDesktop(userConfig: Record<string, string | boolean>) {
@@ -73,7 +77,12 @@ async function startLikeClaudeDesktop(userConfig: Record<string, string | boolea
   });
 }
 
-describe("MCP Bundle (.mcpb)", () => {
+describe.runIf(enabled)("MCP Bundle (.mcpb)", () => {
+  beforeAll(unpackBundle, 120_000);
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
   it("holds the manifest, the compiled server and its documents", () => {
     expect(manifest).toEqual(JSON.parse(readFileSync(join(ROOT, "manifest.json"), "utf8")));
     for (const file of ["manifest.json", "package.json", "LICENSE", "README.md", "dist/src/cli.js"]) {
