@@ -22,8 +22,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const manifestPath = join(root, "manifest.json");
 const cliPath = join(root, "dist", "src", "cli.js");
 
-/** Starts the built server over stdio with a clean environment and returns its tools/list answer. */
-export async function listServerTools(entry = cliPath, cwd = root) {
+/**
+ * Starts the built server over stdio with a clean environment and returns its tools/list answer and
+ * whether it offers prompts (the manifest lists tools; prompts are only flagged with `prompts_generated`).
+ */
+export async function listServer(entry = cliPath, cwd = root) {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [entry],
@@ -46,7 +49,8 @@ export async function listServerTools(entry = cliPath, cwd = root) {
       tools.push(...page.tools);
       cursor = page.nextCursor;
     } while (cursor);
-    return tools;
+    const prompts = client.getServerCapabilities()?.prompts ? (await client.listPrompts()).prompts : [];
+    return { tools, prompts };
   } catch (err) {
     throw new Error(
       `could not list the server's tools: ${err instanceof Error ? err.message : err}\n${stderr}`,
@@ -75,10 +79,13 @@ async function main() {
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
   const current = readFileSync(manifestPath, "utf8");
   const manifest = JSON.parse(current);
-  const tools = (await listServerTools()).map(manifestTool);
+  const listed = await listServer();
+  const tools = listed.tools.map(manifestTool);
   if (tools.length === 0) throw new Error("the server listed no tools");
   manifest.version = pkg.version;
   manifest.tools = tools;
+  if (listed.prompts.length > 0) manifest.prompts_generated = true;
+  else delete manifest.prompts_generated;
   const before = JSON.parse(current);
   if (check) {
     if (!sameJson(manifest, before)) {

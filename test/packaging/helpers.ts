@@ -34,6 +34,7 @@ export interface Manifest {
   user_config: Record<string, UserConfigOption>;
   compatibility: { platforms: string[]; runtimes: { node: string } };
   tools: ManifestTool[];
+  prompts_generated?: boolean;
 }
 
 /** `npm test` builds first; when these tests run alone, say so instead of failing obscurely. */

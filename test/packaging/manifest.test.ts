@@ -120,12 +120,16 @@ describe("manifest.json", () => {
 
   describe("tools", () => {
     let tools: Tool[];
+    let prompts: number;
     let stderr: string;
     beforeAll(async () => {
       requireBuilt();
       // The server exactly as the bundle starts it, no key: all toolsets, not read-only.
       const session = await connectStdio({ command: process.execPath, args: [CLI, "--mcpb"], env: {} });
       tools = session.tools;
+      prompts = session.client.getServerCapabilities()?.prompts
+        ? (await session.client.listPrompts()).prompts.length
+        : 0;
       stderr = session.stderr();
       await session.close();
     }, 30_000);
@@ -138,6 +142,10 @@ describe("manifest.json", () => {
       ).toEqual(tools.map((t) => t.name));
       expect(manifest.tools, hint).toEqual(tools.map((t) => ({ name: t.name, description: t.description })));
       expect(stderr).toContain("sandbox");
+    });
+
+    it("flags that the server offers prompts (prompts_generated) exactly when it does", () => {
+      expect(manifest.prompts_generated ?? false).toBe(prompts > 0);
     });
 
     it("covers every operation of the catalog", () => {
