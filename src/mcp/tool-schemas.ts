@@ -133,7 +133,8 @@ function buildOutputSchema(op: Operation, options: SchemaOptions): AnyObject {
     summary: z.string(),
     note: z.string().optional(),
   };
-  if (op.response) shape.data = op.response.optional();
+  // Typed in full for validation here; advertised as "object" (see below)
+  if (op.response) shape.data = op.response.optional().describe("DigiCert's answer");
   if (needsConfirmation(op, options)) {
     shape.status = z.enum(RESULT_STATUS).optional();
     shape.preview = z.string().optional();
@@ -143,5 +144,7 @@ function buildOutputSchema(op: Operation, options: SchemaOptions): AnyObject {
   }
   // loose: error results add an `error` object, and DigiCert may add fields
   const schema = z.looseObject(shape);
-  return withJsonSchema(schema, compactOutputJsonSchema(schema, 2));
+  // Only the envelope is advertised: agents read `summary` and the tool text, and every level of `data` listed
+  // here cost each client ~800 tokens of tools/list for all tools (measured) while no model is shown it.
+  return withJsonSchema(schema, compactOutputJsonSchema(schema, 1));
 }
