@@ -85,7 +85,8 @@ async function checkToolNames(
 
 async function serve(config: Config, version: string): Promise<number> {
   // Loaded here, not at the top, so --help and --version stay fast and independent of the tool modules.
-  const { createMcpServer, unknownSelectionNames } = await import("./mcp/index.js");
+  const { createMcpServer, unknownSelectionNames, ConfirmationTokens, DEFAULT_CONFIRMATION_TTL_MS } =
+    await import("./mcp/index.js");
   let sandbox: Sandbox | undefined;
   if (config.sandbox) {
     sandbox = await startInProcessSandbox();
@@ -120,6 +121,16 @@ async function serve(config: Config, version: string): Promise<number> {
     dataDir: tempDataDir ?? config.dataDir,
     logger,
   });
+  // One registry of used confirmation tokens for the whole process: every HTTP session (and, stateless, every
+  // request) gets its own McpServer, and a token must not work again on the next one.
+  const confirmationTokens =
+    config.confirmation.mode === "disabled"
+      ? undefined
+      : new ConfirmationTokens({
+          secret: config.confirmation.secret,
+          ttlMs: config.confirmation.ttlMs ?? DEFAULT_CONFIRMATION_TTL_MS,
+          now: Date.now,
+        });
   const createServer = (selection: ToolSelection = config) =>
     createMcpServer({
       client,
@@ -134,6 +145,7 @@ async function serve(config: Config, version: string): Promise<number> {
         secret: config.confirmation.secret,
         ttlMs: config.confirmation.ttlMs,
       },
+      confirmationTokens,
       extend: (server, context) =>
         registerReporting(server, {
           client,

@@ -7,6 +7,7 @@ import { ConfirmationTokens } from "./confirmation/token.js";
 import { SERVER_INSTRUCTIONS } from "./instructions.js";
 import { isToolSelected, selectOperations, type ToolSelection } from "./select.js";
 import { registerOperationTools } from "./tools.js";
+import { trimToolsList } from "./trim-tools-list.js";
 
 export const DEFAULT_CONFIRMATION_TTL_MS = 5 * 60_000;
 
@@ -35,6 +36,12 @@ export interface McpServerOptions extends ToolSelection {
   confirmation: ConfirmationOptions;
   /** clock for token expiry (tests) */
   now?: () => number;
+  /**
+   * One token registry shared by every server of the process (each HTTP session and, in stateless mode, each
+   * request gets its own McpServer): single use is enforced by its memory of used tokens, so it must outlive
+   * any one server. Created per server when omitted (stdio, tests).
+   */
+  confirmationTokens?: ConfirmationTokens;
   /** registers further tools/resources (e.g. reporting) on the same server */
   extend?: (server: McpServer, context: ExtensionContext) => void;
 }
@@ -53,11 +60,12 @@ export function createMcpServer(options: McpServerOptions): McpServer {
   const tokens =
     options.confirmation.mode === "disabled"
       ? undefined
-      : new ConfirmationTokens({
+      : (options.confirmationTokens ??
+        new ConfirmationTokens({
           secret: options.confirmation.secret,
           ttlMs: options.confirmation.ttlMs ?? DEFAULT_CONFIRMATION_TTL_MS,
           now: options.now ?? Date.now,
-        });
+        }));
   const gate = new ConfirmationGate({ server, client: options.client, tokens });
   const operations: Operation[] = selectOperations(options);
   registerOperationTools(server, operations, { client: options.client, logger: options.logger, gate });
@@ -67,6 +75,7 @@ export function createMcpServer(options: McpServerOptions): McpServer {
     readOnly: options.readOnly ?? false,
     isToolSelected: (tool) => isToolSelected(options, tool),
   });
+  trimToolsList(server);
   options.logger.debug(
     {
       tools: operations.length,

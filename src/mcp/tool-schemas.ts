@@ -134,7 +134,7 @@ function buildOutputSchema(op: Operation, options: SchemaOptions): AnyObject {
     note: z.string().optional(),
   };
   // Typed in full for validation here; advertised as "object" (see below)
-  if (op.response) shape.data = op.response.optional().describe("DigiCert's answer");
+  if (op.response) shape.data = op.response.optional();
   if (needsConfirmation(op, options)) {
     shape.status = z.enum(RESULT_STATUS).optional();
     shape.preview = z.string().optional();

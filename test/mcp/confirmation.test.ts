@@ -61,6 +61,28 @@ describe("confirmation by token (clients without elicitation)", () => {
     expect(sandbox.stats.count("remove_sans")).toBe(1);
   });
 
+  it("a token works once across servers sharing one registry (HTTP stateless: a new server per request)", async () => {
+    const { ConfirmationTokens } = await import("../../src/mcp/index.js");
+    const { TEST_SECRET } = await import("./harness.js");
+    const shared = new ConfirmationTokens({ secret: TEST_SECRET, ttlMs: 60_000, now: Date.now });
+    const servers = await Promise.all(
+      [0, 1, 2].map(() => startHarness({ sandbox, server: { confirmationTokens: shared } })),
+    );
+    opened.push(...servers);
+    const [a, b, c] = servers as [Harness, Harness, Harness];
+    const args = { acme_contract_id: OV, sans: ["www.example.com"] };
+    const first = await a.call("remove_sans", args);
+    const token = structured(first).confirmation_token as string;
+    const done = await b.call("remove_sans", { ...args, confirmation_token: token });
+    expect(structured(done)).toMatchObject({ ok: true, status: "done" });
+    // put the SAN back so the target matches the preview again: only the used token may refuse the replay
+    await c.call("add_sans", args);
+    const replay = await c.call("remove_sans", { ...args, confirmation_token: token });
+    expect(replay.isError).toBe(true);
+    expect(textOf(replay)).toMatch(/already been used/);
+    expect(sandbox.stats.count("remove_sans")).toBe(1);
+  });
+
   it("a token expires", async () => {
     const { token } = await preview("cancel_acme_contract", { acme_contract_id: OV });
     clock += 5 * 60_000 + 1;
