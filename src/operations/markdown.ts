@@ -1,0 +1,31 @@
+import { API_PREFIX, OPERATIONS } from "./index.js";
+import type { KeyScope, Operation } from "./types.js";
+
+const SCOPE_TEXT: Record<KeyScope, string> = {
+  parent: "parent",
+  subaccount: "subaccount",
+  any: "parent or subaccount",
+  "any+devkey": "parent or subaccount + CertCentral",
+  devkey: "CertCentral",
+};
+
+function confirmation(op: Operation): string {
+  if (!op.confirm) return "";
+  if (!op.confirm.when) return "always";
+  if (op.name === "update_acme_contract") return "when organization changes";
+  if (op.name === "set_api_key_status") return "when deactivating";
+  return "sometimes";
+}
+
+/** The README's table of catalog tools, generated so that it cannot drift from the catalog. */
+export function operationsMarkdown(): string {
+  const rows = OPERATIONS.map((op) => {
+    const path = `${op.api === "certcentral" ? API_PREFIX.certcentral : ""}${op.path}`;
+    return `| \`${op.name}\` | ${op.toolset} | \`${op.method} ${path}\` | ${SCOPE_TEXT[op.scope]} | ${op.effect} | ${confirmation(op)} |`;
+  });
+  return [
+    "| Tool | Toolset | DigiCert call | Key | Effect | Confirmation |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...rows,
+  ].join("\n");
+}
