@@ -30,7 +30,11 @@ function jsonish(value: unknown): unknown {
   if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : jsonish(v)));
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = jsonish(v);
+    // defineProperty, like JSON.parse: a "__proto__" key stays an own property instead of setting the prototype
+    for (const [k, v] of Object.entries(value)) {
+      if (v !== undefined)
+        Object.defineProperty(out, k, { value: jsonish(v), enumerable: true, writable: true });
+    }
     return out;
   }
   return value;
