@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { DEMO, DEMO_KEYS, type FaultSpec, type Sandbox, startSandbox } from "../../sandbox/index.js";
 import { type ClientOptions, DigiCertClient } from "../../src/client/client.js";
 import { DigiCertError } from "../../src/client/errors.js";
+import { startMcp, textOf } from "./helpers/mcp-harness.js";
 import { tcpProxy } from "./helpers/tcp-proxy.js";
 
 // Transient faults over real loopback HTTP against the sandbox: reads retried within budget, writes never
@@ -379,6 +380,61 @@ describe("slow upstream", () => {
         outcomes: { 200: 2 },
       });
     } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe("through MCP tool calls", () => {
+  it("a slow upstream: the per-call deadline becomes a timeout tool error, and the server keeps answering", async () => {
+    const h = await startMcp({
+      baseUrl: sandbox.url,
+      credentials: CREDENTIALS,
+      client: { timeouts: { totalMs: 300 } },
+    });
+    try {
+      sandbox.faults.add({ kind: "latency", delay_ms: 1_200, operation: "get_acme_contract", times: 1 });
+      const started = performance.now();
+      const result = await h.call("get_acme_contract", { acme_contract_id: DV });
+      expect(ms(started)).toBeLessThan(900);
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toContain("DigiCert did not answer get_acme_contract in time.");
+      expect((result.structuredContent as { error?: { kind?: string } }).error?.kind).toBe("timeout");
+      const again = await h.call("get_account_settings", {});
+      expect(again.isError).toBeFalsy();
+      await delay(1_300 - ms(started));
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("a cancelled tool call (notifications/cancelled) aborts the upstream request; the server keeps answering", async () => {
+    const proxy = await tcpProxy(sandbox.url);
+    const h = await startMcp({ baseUrl: proxy.url, credentials: CREDENTIALS });
+    try {
+      sandbox.faults.add({ kind: "latency", delay_ms: 1_000, operation: "get_acme_contract", times: 1 });
+      const controller = new AbortController();
+      const started = performance.now();
+      const call = h.call("get_acme_contract", { acme_contract_id: DV }, { signal: controller.signal });
+      await delay(200);
+      controller.abort("user pressed stop");
+      await expect(call).rejects.toThrow();
+      await delay(100);
+      const conn = proxy.connections.find((c) => c.requestHead.includes(`/acme/${DV} HTTP/1.1`));
+      expect(conn?.requestAt).toBeDefined(); // the request had reached the sandbox's side
+      expect(conn?.clientClosedAt).toBeDefined(); // and the server hung up on it...
+      expect((conn?.clientClosedAt ?? 0) - started).toBeLessThan(700); // ...long before the answer was due
+      expect(conn?.responseAt).toBeUndefined();
+      // the server goes on serving: a tool call and a ping
+      const after = await h.call("get_acme_contract", { acme_contract_id: DEMO.contracts.ov });
+      expect(after.isError).toBeFalsy();
+      await h.mcp.ping();
+      // the log says the call ended as aborted
+      expect(h.logs.some((l) => l.includes('"outcome":"error:aborted"'))).toBe(true);
+      await delay(1_100 - ms(started));
+      expect(sandbox.stats.count("get_acme_contract")).toBe(2);
+    } finally {
+      await h.close();
       await proxy.close();
     }
   });
