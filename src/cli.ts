@@ -7,7 +7,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { DigiCertClient } from "./client/client.js";
 import type { Credentials } from "./client/credentials.js";
-import { type Config, ConfigError, helpText, loadConfig, parseArgv } from "./config.js";
+import { type Config, ConfigError, helpText, loadConfig, parseArgv } from "./config/index.js";
 import { createLogger, type Logger } from "./logging.js";
 import type { ToolSelection } from "./mcp/select.js";
 import { startHttpServer } from "./transports/http.js";

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
-import type { HttpConfig } from "../config.js";
+import type { HttpConfig } from "../config/index.js";
 import { PACKAGE_NAME } from "../version.js";
 import type { RunningTransport, TransportDeps } from "./types.js";
 

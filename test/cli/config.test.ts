@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: unexpanded ${…} placeholders are the test data
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -12,7 +12,7 @@ import {
   loadConfig,
   parseArgv,
   SETTINGS,
-} from "../../src/config.js";
+} from "../../src/config/index.js";
 
 const KEY = "pk_live_0123456789abcdef";
 const TOKEN = "http-token-0123456789abcdef";
@@ -486,7 +486,12 @@ describe("documentation", () => {
   });
 
   it("every environment variable the code reads is in the table, and secrets have no flag", () => {
-    const source = readFileSync(resolve(import.meta.dirname, "../../src/config.ts"), "utf8");
+    const dir = resolve(import.meta.dirname, "../../src/config");
+    const source = readdirSync(dir)
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => readFileSync(resolve(dir, f), "utf8"))
+      .join("\n");
+    expect(source).toContain('env: "DIGICERT_PARTNER_API_KEY"');
     for (const s of SETTINGS) if (s.secret) expect(s.flag).toBeUndefined();
     const envs = new Set(SETTINGS.map((s) => s.env).filter(Boolean));
     const names = new Set(SETTINGS.map((s) => s.env ?? s.flag));
@@ -497,7 +502,8 @@ describe("documentation", () => {
   it("the README's configuration table is the one generated from the settings", () => {
     const readmePath = resolve(import.meta.dirname, "../../README.md");
     const readme = readFileSync(readmePath, "utf8");
-    const start = "<!-- config-table:start (generated from src/config.ts; see test/cli/config.test.ts) -->";
+    const start =
+      "<!-- config-table:start (generated from src/config/settings.ts; see test/cli/config.test.ts) -->";
     const end = "<!-- config-table:end -->";
     const a = readme.indexOf(start);
     const b = readme.indexOf(end);

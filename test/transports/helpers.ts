@@ -6,7 +6,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { type Sandbox, startSandbox } from "../../sandbox/index.js";
 import { DigiCertClient } from "../../src/client/client.js";
-import type { HttpConfig } from "../../src/config.js";
+import type { HttpConfig } from "../../src/config/index.js";
 import { createLogger, type Logger } from "../../src/logging.js";
 import { createMcpServer } from "../../src/mcp/server.js";
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { HttpConfig } from "../../src/config.js";
+import type { HttpConfig } from "../../src/config/index.js";
 import { type RunningHttpServer, startHttpServer } from "../../src/transports/http.js";
 import {
   connectClient,

@@ -1,0 +1,330 @@
+import type { Toolset } from "../operations/index.js";
+
+/**
+ * The settings table: one entry per setting drives parsing, `--help` and the README's configuration table.
+ * Secrets are read from the environment only, never from argv (argv is visible to every local user in `ps`
+ * and ends up in shell history).
+ */
+
+export type SettingGroup = "DigiCert" | "Tools" | "Confirmation" | "HTTP" | "General";
+
+export interface Setting {
+  id: SettingId;
+  group: SettingGroup;
+  /** environment variable, when the setting can be set there */
+  env?: string;
+  /** command-line flag, when the setting can be set there (never for secrets) */
+  flag?: string;
+  /** name of the flag's argument; absent for a switch */
+  arg?: string;
+  /** a secret: environment only, scrubbed from logs */
+  secret?: boolean;
+  /** default, as shown in --help and the README */
+  default?: string;
+  description: string;
+}
+
+export type SettingId =
+  | "parentKey"
+  | "subaccountKey"
+  | "subaccountKeys"
+  | "devkey"
+  | "baseUrl"
+  | "sandbox"
+  | "timeoutMs"
+  | "connectTimeoutMs"
+  | "headersTimeoutMs"
+  | "bodyTimeoutMs"
+  | "readOnly"
+  | "toolsets"
+  | "tools"
+  | "excludeTools"
+  | "confirmation"
+  | "confirmationSecret"
+  | "confirmationTtlMs"
+  | "dataDir"
+  | "http"
+  | "httpToken"
+  | "host"
+  | "port"
+  | "stateless"
+  | "allowedOrigins"
+  | "allowedHosts"
+  | "maxBodyBytes"
+  | "sessionIdleMs"
+  | "maxSessions"
+  | "logLevel"
+  | "mcpb"
+  | "help"
+  | "version";
+
+export const TOOLSETS = [
+  "api_keys",
+  "acme",
+  "account",
+  "reporting",
+  "finance",
+] as const satisfies readonly Toolset[];
+// Compile-time check that TOOLSETS lists every Toolset.
+type MissingToolset = Exclude<Toolset, (typeof TOOLSETS)[number]>;
+const _everyToolset: MissingToolset extends never ? true : never = true;
+void _everyToolset;
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const DEFAULT_HTTP_PORT = 3000;
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
+export const DEFAULT_MAX_SESSIONS = 100;
+export const MIN_HTTP_TOKEN_LENGTH = 16;
+export const MIN_CONFIRMATION_SECRET_LENGTH = 32;
+
+export const SETTINGS: readonly Setting[] = [
+  {
+    id: "parentKey",
+    group: "DigiCert",
+    env: "DIGICERT_PARTNER_API_KEY",
+    secret: true,
+    description: "Partner API key of the parent account (subaccounts, API keys, reporting, finance).",
+  },
+  {
+    id: "subaccountKey",
+    group: "DigiCert",
+    env: "DIGICERT_SUBACCOUNT_API_KEY",
+    secret: true,
+    description: "Partner API key of the default subaccount (ACME contracts refuse the parent key).",
+  },
+  {
+    id: "subaccountKeys",
+    group: "DigiCert",
+    env: "DIGICERT_SUBACCOUNT_API_KEYS",
+    secret: true,
+    description:
+      'Further subaccount keys as a JSON object of subaccount id to key, e.g. `{"1234":"…"}`; tools pick one with `account_id`.',
+  },
+  {
+    id: "devkey",
+    group: "DigiCert",
+    env: "DIGICERT_DEVKEY",
+    secret: true,
+    description: "CertCentral API key (X-DC-DEVKEY), for the subaccount cost report and billing link.",
+  },
+  {
+    id: "baseUrl",
+    group: "DigiCert",
+    env: "DIGICERT_BASE_URL",
+    flag: "--base-url",
+    arg: "URL",
+    default: "https://www.digicert.com",
+    description: "DigiCert origin (scheme, host, optional port; no path).",
+  },
+  {
+    id: "sandbox",
+    group: "DigiCert",
+    env: "DIGICERT_SANDBOX",
+    flag: "--sandbox",
+    default: "on when no key and no base URL is set",
+    description:
+      "Run against the built-in sandbox (a local emulator of the API, started in-process) with its demo keys; configured keys are ignored.",
+  },
+  {
+    id: "timeoutMs",
+    group: "DigiCert",
+    env: "DIGICERT_TIMEOUT_MS",
+    default: "45000",
+    description: "Time limit of one tool call to DigiCert, retries included, in ms.",
+  },
+  {
+    id: "connectTimeoutMs",
+    group: "DigiCert",
+    env: "DIGICERT_CONNECT_TIMEOUT_MS",
+    default: "5000",
+    description: "Time limit to open a connection to DigiCert, in ms.",
+  },
+  {
+    id: "headersTimeoutMs",
+    group: "DigiCert",
+    env: "DIGICERT_HEADERS_TIMEOUT_MS",
+    default: "20000",
+    description: "Time limit until DigiCert's response headers arrive, in ms.",
+  },
+  {
+    id: "bodyTimeoutMs",
+    group: "DigiCert",
+    env: "DIGICERT_BODY_TIMEOUT_MS",
+    default: "20000",
+    description: "Time limit between two chunks of DigiCert's response body, in ms.",
+  },
+  {
+    id: "readOnly",
+    group: "Tools",
+    env: "DIGICERT_READ_ONLY",
+    flag: "--read-only",
+    default: "false",
+    description: "Offer only tools that change nothing.",
+  },
+  {
+    id: "toolsets",
+    group: "Tools",
+    env: "DIGICERT_TOOLSETS",
+    flag: "--toolsets",
+    arg: "LIST",
+    default: "all",
+    description: `Comma-separated toolsets to offer: ${TOOLSETS.join(", ")} (or \`all\`).`,
+  },
+  {
+    id: "tools",
+    group: "Tools",
+    env: "DIGICERT_TOOLS",
+    flag: "--tools",
+    arg: "LIST",
+    description: "Comma-separated tool names to offer (in addition to the selected toolsets).",
+  },
+  {
+    id: "excludeTools",
+    group: "Tools",
+    env: "DIGICERT_EXCLUDE_TOOLS",
+    flag: "--exclude-tools",
+    arg: "LIST",
+    description: "Comma-separated tool names never to offer.",
+  },
+  {
+    id: "dataDir",
+    group: "Tools",
+    env: "DIGICERT_DATA_DIR",
+    default: "$XDG_STATE_HOME/digicert-partner-mcp, else ~/.local/state/digicert-partner-mcp",
+    description: "Directory where reporting snapshots are stored.",
+  },
+  {
+    id: "confirmation",
+    group: "Confirmation",
+    env: "MCP_CONFIRMATION",
+    flag: "--no-confirmation",
+    default: "required",
+    description:
+      "`required`: destructive tools ask for confirmation first. `disabled` (or the flag): no confirmation step, for unattended automation only.",
+  },
+  {
+    id: "confirmationSecret",
+    group: "Confirmation",
+    env: "MCP_CONFIRMATION_SECRET",
+    secret: true,
+    default: "random per process",
+    description: `HMAC secret of confirmation tokens (at least ${MIN_CONFIRMATION_SECRET_LENGTH} characters); set the same value on every HTTP replica.`,
+  },
+  {
+    id: "confirmationTtlMs",
+    group: "Confirmation",
+    env: "MCP_CONFIRMATION_TTL_MS",
+    description: "How long a confirmation token stays valid, in ms (default: the server's).",
+  },
+  {
+    id: "http",
+    group: "HTTP",
+    env: "MCP_TRANSPORT",
+    flag: "--http",
+    default: "stdio",
+    description: "Serve Streamable HTTP at `/mcp` instead of stdio (`MCP_TRANSPORT=http`).",
+  },
+  {
+    id: "httpToken",
+    group: "HTTP",
+    env: "MCP_HTTP_TOKEN",
+    secret: true,
+    description: `Bearer token every \`/mcp\` request must carry (at least ${MIN_HTTP_TOKEN_LENGTH} characters); required with --http. Several tokens may be given comma-separated (rotation, one per client).`,
+  },
+  {
+    id: "host",
+    group: "HTTP",
+    env: "MCP_HTTP_HOST",
+    flag: "--host",
+    arg: "HOST",
+    default: "127.0.0.1",
+    description: "Address the HTTP server binds to.",
+  },
+  {
+    id: "port",
+    group: "HTTP",
+    env: "MCP_HTTP_PORT",
+    flag: "--port",
+    arg: "N",
+    default: String(DEFAULT_HTTP_PORT),
+    description: "Port the HTTP server listens on (0: any free port).",
+  },
+  {
+    id: "stateless",
+    group: "HTTP",
+    env: "MCP_HTTP_STATELESS",
+    flag: "--stateless",
+    default: "false",
+    description:
+      "No sessions: a new server per request (for load-balanced replicas; no elicitation, confirmations use tokens).",
+  },
+  {
+    id: "allowedOrigins",
+    group: "HTTP",
+    env: "MCP_ALLOWED_ORIGINS",
+    default: "http://localhost:PORT, http://127.0.0.1:PORT, http://[::1]:PORT",
+    description: "Comma-separated browser origins allowed to call `/mcp`; any other `Origin` gets 403.",
+  },
+  {
+    id: "allowedHosts",
+    group: "HTTP",
+    env: "MCP_ALLOWED_HOSTS",
+    default: "localhost:PORT, 127.0.0.1:PORT, [::1]:PORT",
+    description:
+      "Comma-separated `Host` header values accepted (an entry without port accepts any port); stops DNS rebinding.",
+  },
+  {
+    id: "maxBodyBytes",
+    group: "HTTP",
+    env: "MCP_HTTP_MAX_BODY_BYTES",
+    default: String(DEFAULT_MAX_BODY_BYTES),
+    description: "Largest request body accepted, in bytes (larger: 413).",
+  },
+  {
+    id: "sessionIdleMs",
+    group: "HTTP",
+    env: "MCP_HTTP_SESSION_IDLE_MS",
+    default: String(DEFAULT_SESSION_IDLE_MS),
+    description: "An HTTP session unused this long (ms) is closed.",
+  },
+  {
+    id: "maxSessions",
+    group: "HTTP",
+    env: "MCP_HTTP_MAX_SESSIONS",
+    default: String(DEFAULT_MAX_SESSIONS),
+    description: "Most HTTP sessions open at once (more: 503).",
+  },
+  {
+    id: "logLevel",
+    group: "General",
+    env: "LOG_LEVEL",
+    flag: "--log-level",
+    arg: "LEVEL",
+    default: "info",
+    description: `Log level (${LOG_LEVELS.join(", ")}); logs go to stderr, secrets scrubbed.`,
+  },
+  {
+    id: "mcpb",
+    group: "General",
+    flag: "--mcpb",
+    description:
+      "Set by the Claude Desktop extension (MCP Bundle): a setting left blank there arrives as an empty value or an unexpanded `$" +
+      "{user_config.…}` and then counts as unset instead of being refused.",
+  },
+  { id: "help", group: "General", flag: "--help", description: "Print this help and exit." },
+  { id: "version", group: "General", flag: "--version", description: "Print the version and exit." },
+];
+
+const byFlag = new Map(SETTINGS.filter((s) => s.flag).map((s) => [s.flag as string, s]));
+const byId = new Map(SETTINGS.map((s) => [s.id, s]));
+
+export function settingByFlag(flag: string): Setting | undefined {
+  return byFlag.get(flag);
+}
+
+export function setting(id: SettingId): Setting {
+  return byId.get(id) as Setting;
+}
