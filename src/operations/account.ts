@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { createdSubaccount, reporting, setting } from "../schemas/entities.js";
 import { emailList, text } from "../schemas/primitives.js";
-import { list } from "./describe.js";
+import { list, quotedList } from "./describe.js";
 import { defineOperation } from "./types.js";
 
 const emails = z.strictObject({ emergency_contact_emails: emailList });
@@ -85,7 +85,7 @@ export const removeEmergencyEmails = defineOperation({
         (current as { emergency_contact_emails?: string[] } | undefined)?.emergency_contact_emails ?? [];
       const gone = new Set(((input.emergency_contact_emails as string[]) ?? []).map((e) => e.toLowerCase()));
       const remaining = now.filter((e) => !gone.has(e.toLowerCase()));
-      return `Remove ${list(input.emergency_contact_emails)} from the emergency contacts; remaining: ${list(remaining) || "none (DigiCert will refuse)"}. Critical security notices go only to the remaining addresses.`;
+      return `Remove ${list(input.emergency_contact_emails)} from the emergency contacts; remaining: ${quotedList(remaining) || "none (DigiCert will refuse)"}. Critical security notices go only to the remaining addresses.`;
     },
   },
 });

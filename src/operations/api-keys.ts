@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { apiKey, createdApiKey } from "../schemas/entities.js";
 import { id, text } from "../schemas/primitives.js";
+import { quote } from "./describe.js";
 import { defineOperation } from "./types.js";
 
 const keyId = z.strictObject({ api_key_id: id("api_key_id").describe("API key id (from list_api_keys)") });
@@ -79,7 +80,9 @@ export const setApiKeyStatus = defineOperation({
     inspect: { op: "get_api_key", input: (input) => ({ api_key_id: input.api_key_id }) },
     describe: (input, current) => {
       const key = current as { name?: string; account_id?: number; api_key_last4?: string } | undefined;
-      const label = key ? `"${key.name}" (…${key.api_key_last4 ?? "????"}, account ${key.account_id})` : "";
+      const label = key
+        ? `${quote(key.name)} (ending ${quote(key.api_key_last4 ?? "????")}, account ${Number(key.account_id)})`
+        : "";
       return `Deactivate API key ${input.api_key_id} ${label}: every integration using it stops authenticating immediately.`;
     },
   },

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { credential, regeneratedCredentials } from "../schemas/entities.js";
 import { id } from "../schemas/primitives.js";
 import { contractId } from "./acme.js";
+import { quote } from "./describe.js";
 import { defineOperation, type Inspection } from "./types.js";
 
 const inspectCredentials: Inspection = {
@@ -78,7 +79,9 @@ export const revokeCredential = defineOperation({
         current as { credentials?: { credential_id: number; kid_hint?: string; status: string }[] }
       )?.credentials;
       const c = creds?.find((x) => x.credential_id === input.credential_id);
-      const what = c ? ` (kid …${c.kid_hint ?? "?"}, ${c.status})` : " (not found on this contract)";
+      const what = c
+        ? ` (kid ending ${quote(c.kid_hint ?? "?")}, ${quote(c.status)})`
+        : " (not found on this contract)";
       return `Revoke ACME credential ${input.credential_id}${what} of contract ${input.acme_contract_id}: the ACME client using it stops working.`;
     },
   },
