@@ -26,7 +26,7 @@ const KEYS = {
   subaccountKeys: { "42": "SUB042-0123456789abcdef0123456789abcdef" },
 };
 const CONFIGURED = new Set([KEYS.parentKey, KEYS.subaccountKey, KEYS.subaccountKeys["42"]]);
-const RUNS = 120;
+const RUNS = 100;
 
 let upstream: Awaited<ReturnType<typeof recordingUpstream>>;
 let client: DigiCertClient;
