@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { type Dispatcher, EnvHttpProxyAgent, request } from "undici";
+import type { Dispatcher } from "undici";
 import type { z } from "zod";
 import { getOperation, inputSchema, type Operation, renderPath, splitInput } from "../operations/index.js";
 import { allSecrets, type Credentials, type SelectedKeys, selectKeys } from "./credentials.js";
@@ -18,6 +18,18 @@ import {
 } from "./retry.js";
 
 export const DIGICERT_ORIGIN = "https://www.digicert.com";
+
+type Undici = typeof import("undici");
+let undici: Promise<Undici> | undefined;
+
+/**
+ * undici is loaded on the first call, not at start-up: importing it was the largest single part of the time an
+ * MCP client waits for `initialize` (bench/startup.mjs), and answering initialize or tools/list needs no HTTP.
+ */
+function loadUndici(): Promise<Undici> {
+  undici ??= import("undici");
+  return undici;
+}
 
 export interface Timeouts {
   connectMs: number;
@@ -71,8 +83,10 @@ export class DigiCertClient {
   private readonly timeouts: Timeouts;
   private readonly retry: RetryPolicy;
   private readonly logger: Logger | undefined;
-  private readonly dispatcher: Dispatcher;
+  /** given by the caller, or created (and owned) on the first call */
+  private dispatcher: Dispatcher | undefined;
   private readonly ownsDispatcher: boolean;
+  private closed = false;
   private readonly secrets: string[];
   private readonly userAgent: string;
   private readonly random: () => number;
@@ -91,14 +105,20 @@ export class DigiCertClient {
     this.userAgent = options.userAgent ?? "digicert-partner-mcp";
     this.random = options.random ?? Math.random;
     this.ownsDispatcher = !options.dispatcher;
-    this.dispatcher =
-      options.dispatcher ??
-      new EnvHttpProxyAgent({
-        connect: { timeout: this.timeouts.connectMs },
-        headersTimeout: this.timeouts.headersMs,
-        bodyTimeout: this.timeouts.bodyMs,
-        keepAliveTimeout: 30_000,
-      });
+    this.dispatcher = options.dispatcher;
+  }
+
+  /** undici's request() and the dispatcher: by default one keep-alive EnvHttpProxyAgent, made on first use. */
+  private async http(): Promise<{ request: Undici["request"]; dispatcher: Dispatcher }> {
+    const { request, EnvHttpProxyAgent } = await loadUndici();
+    if (this.closed && this.ownsDispatcher) throw new Error("the DigiCert client is closed");
+    this.dispatcher ??= new EnvHttpProxyAgent({
+      connect: { timeout: this.timeouts.connectMs },
+      headersTimeout: this.timeouts.headersMs,
+      bodyTimeout: this.timeouts.bodyMs,
+      keepAliveTimeout: 30_000,
+    });
+    return { request, dispatcher: this.dispatcher };
   }
 
   /** Validates input the way the tool schema does; throws a validation DigiCertError naming each field. */
@@ -160,11 +180,12 @@ export class DigiCertClient {
       let text: string;
       let retryAfter: string | string[] | undefined;
       try {
+        const { request, dispatcher } = await this.http();
         const res = await request(url, {
           method: op.method,
           headers,
           body: payload,
-          dispatcher: this.dispatcher,
+          dispatcher,
           signal,
         });
         status = res.statusCode;
@@ -348,7 +369,8 @@ export class DigiCertClient {
   }
 
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    this.closed = true;
+    if (this.ownsDispatcher && this.dispatcher) await this.dispatcher.close();
   }
 }
 
