@@ -116,6 +116,12 @@ try {
     }))
     .sort((a, b) => b.o200k - a.o200k);
   const total = measure(JSON.stringify({ tools }));
+  // what a client typically shows the model: name, description, input schema (not title, annotations, output schema)
+  const visible = measure(
+    JSON.stringify(
+      tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema })),
+    ),
+  );
   const cliTotal = measure(JSON.stringify({ tools: cliTools }));
   const instr = measure(instructions);
   const demoSummary = await summaryAt(sandbox);
@@ -139,6 +145,7 @@ try {
         t.cl100k,
       ]),
       ["**total tools/list**", total.bytes, total.o200k, total.cl100k],
+      ["model-visible part (name, description, inputSchema)", visible.bytes, visible.o200k, visible.cl100k],
       ...(cliHasReporting
         ? []
         : [["total as the CLI serves it today", cliTotal.bytes, cliTotal.o200k, cliTotal.cl100k]]),
@@ -187,7 +194,13 @@ try {
   );
   const file = writeResults("agent-cost", {
     tokenizers: ["o200k_base", "cl100k_base"],
-    tools_list: { total, cli_total: cliTotal, cli_has_reporting: cliHasReporting, per_tool: perTool },
+    tools_list: {
+      total,
+      model_visible: visible,
+      cli_total: cliTotal,
+      cli_has_reporting: cliHasReporting,
+      per_tool: perTool,
+    },
     instructions: instr,
     results: out,
     target: { tools_tokens_max: TOOLS_BUDGET, met: Math.max(total.o200k, total.cl100k) < TOOLS_BUDGET },

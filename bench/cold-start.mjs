@@ -3,19 +3,15 @@
 // the way its manifest says), and the MCP reference server @modelcontextprotocol/server-everything, all
 // spawned the same way with the same Node, alternating (order rotates each round), N runs each.
 // The client side is raw newline-delimited JSON-RPC on the pipes: no SDK client start-up in the figure.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { args, CLI, fmt, ROOT, report, stats, waitExit, writeResults } from "./lib.mjs";
+import { args, CLI, coldStart, fmt, PROTOCOL, ROOT, report, stats, writeResults } from "./lib.mjs";
 
 const opts = args();
 const RUNS = Number(opts.runs ?? (opts.quick ? 5 : 20));
 const MAX_MS = Number(opts["max-ms"] ?? (opts.quick ? 60_000 : 240_000));
-const PER_RUN_TIMEOUT_MS = 20_000;
-
-const PROTOCOL = "2025-06-18";
 const KEY_ENV = {
   // a configured key: the server must not contact DigiCert while starting, so the base URL is never used
   DIGICERT_BASE_URL: "http://127.0.0.1:9",
@@ -58,66 +54,6 @@ function buildBundle() {
   }
 }
 
-/** One cold start: ms to the initialize answer, to the tools/list answer, and the number of tools. */
-async function coldStart(argv, env) {
-  const t0 = performance.now();
-  const child = spawn(process.execPath, argv, {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ["pipe", "pipe", "ignore"],
-  });
-  const lines = createInterface({ input: child.stdout });
-  const answers = new Map();
-  const waiting = new Map();
-  lines.on("line", (line) => {
-    let msg;
-    try {
-      msg = JSON.parse(line);
-    } catch {
-      return;
-    }
-    if (msg.id === undefined) return;
-    const at = performance.now();
-    answers.set(msg.id, { msg, at });
-    waiting.get(msg.id)?.();
-  });
-  const answer = (id) =>
-    new Promise((resolveAnswer, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no answer to id ${id}`)), PER_RUN_TIMEOUT_MS);
-      const done = () => {
-        clearTimeout(timer);
-        const a = answers.get(id);
-        if (a.msg.error) reject(new Error(`id ${id}: ${JSON.stringify(a.msg.error)}`));
-        else resolveAnswer(a);
-      };
-      if (answers.has(id)) done();
-      else waiting.set(id, done);
-      child.once("exit", (code) => reject(new Error(`exited (${code}) before answering id ${id}`)));
-    });
-  const send = (m) => child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", ...m })}\n`);
-  try {
-    send({
-      id: 1,
-      method: "initialize",
-      params: { protocolVersion: PROTOCOL, capabilities: {}, clientInfo: { name: "bench", version: "0" } },
-    });
-    const init = await answer(1);
-    send({ method: "notifications/initialized" });
-    send({ id: 2, method: "tools/list", params: {} });
-    const list = await answer(2);
-    return {
-      initialize_ms: init.at - t0,
-      tools_list_ms: list.at - t0,
-      tools: list.msg.result.tools.length,
-    };
-  } finally {
-    child.stdin.end();
-    // servers stop when stdin closes; SIGTERM after 2 s, SIGKILL after 5 s more
-    const term = setTimeout(() => child.kill("SIGTERM"), 2_000);
-    await waitExit(child, 7_000);
-    clearTimeout(term);
-  }
-}
-
 const everything = everythingEntry();
 const bundle = opts["no-bundle"] ? { skipped: "--no-bundle" } : buildBundle();
 const variants = [
@@ -133,7 +69,7 @@ const variants = [
   },
 ];
 const active = variants.filter((v) => !v.skipped);
-const samples = new Map(active.map((v) => [v, { init: [], list: [], tools: 0, errors: [] }]));
+const samples = new Map(active.map((v) => [v, { init: [], list: [], cpu: [], tools: 0, errors: [] }]));
 
 // one untimed start each: fills the OS file cache, as on a machine where the client has run before
 for (const v of active) await coldStart(v.argv, v.env).catch(() => undefined);
@@ -147,6 +83,7 @@ while (rounds < RUNS && performance.now() - started < MAX_MS) {
       const r = await coldStart(v.argv, v.env);
       s.init.push(r.initialize_ms);
       s.list.push(r.tools_list_ms);
+      if (r.cpu_ms !== undefined) s.cpu.push(r.cpu_ms);
       s.tools = r.tools;
     } catch (err) {
       s.errors.push(err.message);
@@ -164,12 +101,14 @@ const results = variants.map((v) => {
   const s = samples.get(v);
   const init = stats(s.init);
   const list = stats(s.list);
+  const cpu = stats(s.cpu);
   return {
     variant: v.name,
     runs: init.n,
     tools: s.tools,
     initialize: init,
     tools_list: list,
+    cpu_to_tools_list: cpu,
     ratio_initialize_p50: init.p50 / refInit,
     ratio_tools_list_p50: list.p50 / refList,
     errors: s.errors.slice(0, 3),
@@ -177,7 +116,7 @@ const results = variants.map((v) => {
 });
 const rows = results.map((r) =>
   r.skipped
-    ? [r.variant, "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a"]
+    ? [r.variant, "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a"]
     : [
         r.variant,
         r.runs,
@@ -187,17 +126,28 @@ const rows = results.map((r) =>
         fmt(r.tools_list.p50, 1),
         fmt(r.tools_list.p90, 1),
         `${fmt(r.ratio_tools_list_p50)}x`,
+        fmt(r.cpu_to_tools_list.p50, 0),
       ],
 );
 const ours = results[0];
 const met = ours.tools_list.p50 < refList;
 report(
   `Cold start over stdio (${rounds} alternating rounds, Node ${process.version})`,
-  ["server", "runs", "tools", "initialize p50 ms", "p90", "tools/list p50 ms", "p90", "vs reference"],
+  [
+    "server",
+    "runs",
+    "tools",
+    "initialize p50 ms",
+    "p90",
+    "tools/list p50 ms",
+    "p90",
+    "vs reference",
+    "server CPU ms to tools/list (p50)",
+  ],
   rows,
   [
     bundle.skipped
-      ? `Bundle: n/a (${bundle.skipped}). TODO: rerun once it exists.`
+      ? `Bundle: n/a (${bundle.skipped}).`
       : `Bundle: built with scripts/build-bundle.mjs --deps=copy (${(bundle.size / 1024 / 1024).toFixed(1)} MiB), unpacked with mcpb unpack, started with the manifest's mcp_config args.`,
     `Target: faster than the reference (tools/list p50 ${fmt(ours.tools_list.p50, 1)} ms vs ${fmt(refList, 1)} ms): ${
       met ? "met" : "MISSED"

@@ -186,3 +186,82 @@ export function report(title, headers, rows, notes = []) {
   console.log(table(headers, rows));
   for (const n of notes) console.log(`\n${n}`);
 }
+
+export const PROTOCOL = "2025-06-18";
+const PER_RUN_TIMEOUT_MS = 20_000;
+
+/** CPU time (user + system) the process has used so far, from /proc (Linux); undefined elsewhere. */
+export function cpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // fields from the 3rd on: utime is the 14th field of the line, stime the 15th (clock ticks, 100 per second)
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One cold start: ms to the initialize answer, to the tools/list answer, the server's CPU time by then (less
+ * sensitive to other load on the machine than wall time), and the number of tools.
+ */
+export async function coldStart(argv, env) {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, argv, {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ["pipe", "pipe", "ignore"],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const answers = new Map();
+  const waiting = new Map();
+  lines.on("line", (line) => {
+    let msg;
+    try {
+      msg = JSON.parse(line);
+    } catch {
+      return;
+    }
+    if (msg.id === undefined) return;
+    const at = performance.now();
+    answers.set(msg.id, { msg, at, cpu: cpuMs(child.pid) });
+    waiting.get(msg.id)?.();
+  });
+  const answer = (id) =>
+    new Promise((resolveAnswer, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no answer to id ${id}`)), PER_RUN_TIMEOUT_MS);
+      const done = () => {
+        clearTimeout(timer);
+        const a = answers.get(id);
+        if (a.msg.error) reject(new Error(`id ${id}: ${JSON.stringify(a.msg.error)}`));
+        else resolveAnswer(a);
+      };
+      if (answers.has(id)) done();
+      else waiting.set(id, done);
+      child.once("exit", (code) => reject(new Error(`exited (${code}) before answering id ${id}`)));
+    });
+  const send = (m) => child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", ...m })}\n`);
+  try {
+    send({
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: PROTOCOL, capabilities: {}, clientInfo: { name: "bench", version: "0" } },
+    });
+    const init = await answer(1);
+    send({ method: "notifications/initialized" });
+    send({ id: 2, method: "tools/list", params: {} });
+    const list = await answer(2);
+    return {
+      initialize_ms: init.at - t0,
+      tools_list_ms: list.at - t0,
+      cpu_ms: list.cpu,
+      tools: list.msg.result.tools.length,
+    };
+  } finally {
+    child.stdin.end();
+    // servers stop when stdin closes; SIGTERM after 2 s, SIGKILL after 5 s more
+    const term = setTimeout(() => child.kill("SIGTERM"), 2_000);
+    await waitExit(child, 7_000);
+    clearTimeout(term);
+  }
+}
