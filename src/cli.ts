@@ -10,8 +10,6 @@ import type { Credentials } from "./client/credentials.js";
 import { type Config, ConfigError, helpText, loadConfig, parseArgv } from "./config/index.js";
 import { createLogger, type Logger } from "./logging.js";
 import type { ToolSelection } from "./mcp/select.js";
-import { startHttpServer } from "./transports/http.js";
-import { serveStdio } from "./transports/stdio.js";
 import type { RunningTransport } from "./transports/types.js";
 import { PACKAGE_NAME, packageVersion } from "./version.js";
 
@@ -165,10 +163,14 @@ async function serve(config: Config, version: string): Promise<number> {
   let running: RunningTransport;
   try {
     await checkToolNames(config, () => createServer({}), unknownSelectionNames);
-    running =
-      config.transport === "http"
-        ? await startHttpServer(config.http, { createServer, logger, version })
-        : await serveStdio({ createServer, logger, version });
+    // Only the chosen transport is loaded: Streamable HTTP pulls in the SDK's HTTP server and @hono/node-server.
+    if (config.transport === "http") {
+      const { startHttpServer } = await import("./transports/http.js");
+      running = await startHttpServer(config.http, { createServer, logger, version });
+    } else {
+      const { serveStdio } = await import("./transports/stdio.js");
+      running = await serveStdio({ createServer, logger, version });
+    }
   } catch (err) {
     await cleanup();
     throw err;
