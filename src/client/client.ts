@@ -59,6 +59,11 @@ export interface ClientOptions {
   dispatcher?: Dispatcher;
   userAgent?: string;
   random?: () => number;
+  /**
+   * Further secrets to scrub from errors and results besides the DigiCert keys: e.g. the MCP HTTP bearer
+   * tokens, which an agent may paste into an argument that an error then echoes.
+   */
+  secrets?: readonly string[];
 }
 
 export interface CallOptions {
@@ -101,7 +106,7 @@ export class DigiCertClient {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.logger = options.logger;
-    this.secrets = allSecrets(options.credentials);
+    this.secrets = [...new Set([...allSecrets(options.credentials), ...(options.secrets ?? [])])];
     this.userAgent = options.userAgent ?? "digicert-partner-mcp";
     this.random = options.random ?? Math.random;
     this.ownsDispatcher = !options.dispatcher;

@@ -104,7 +104,8 @@ export class ReportingContext {
     if (!isSnapshotId(id)) {
       throw new McpError(
         RESOURCE_NOT_FOUND,
-        `"${id.slice(0, 60)}" is not a snapshot id (e.g. 20260202T094518Z-1a2b3c4d)`,
+        // the value is not echoed: a resource error is not scrubbed, and it may be anything an agent pasted
+        "that is not a snapshot id (e.g. 20260202T094518Z-1a2b3c4d, or latest)",
       );
     }
     const loaded = await this.store.read(id);

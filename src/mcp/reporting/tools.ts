@@ -96,8 +96,13 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
   const selected = (name: string) =>
     ctx.deps.isToolSelected?.({ name, toolset: "reporting", effect: "read" }) ?? true;
   // Registered then removed (before connect, so no list_changed) keeps one typed call per tool.
+  // Every result and error passes through the client's scrub, like the catalog tools': an error may echo an
+  // argument, and an agent may have pasted a key into one.
   const register: McpServer["registerTool"] = (name, config, cb) => {
-    const tool = server.registerTool(name, config, cb);
+    const run = cb as unknown as (...args: unknown[]) => Promise<CallToolResult>;
+    const scrubbed = (async (...args: unknown[]) =>
+      ctx.deps.client.scrub(await run(...args))) as unknown as typeof cb;
+    const tool = server.registerTool(name, config, scrubbed);
     if (!selected(name)) tool.remove();
     return tool;
   };
