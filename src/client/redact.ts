@@ -10,17 +10,39 @@ export function scrub(text: string, secrets: readonly string[]): string {
   for (const secret of secrets) {
     if (secret.length < 4) continue;
     if (out.includes(secret)) out = out.split(secret).join("[REDACTED]");
-    if (secret.length > SECRET_FRAGMENT && out.length >= SECRET_FRAGMENT) out = scrubFragments(out, secret);
+  }
+  if (out.length >= SECRET_FRAGMENT) {
+    const windows = fragmentWindows(secrets);
+    if (windows.size > 0) out = scrubFragments(out, windows);
   }
   return out;
 }
 
-/** Replaces each stretch of `text` made of windows that also occur in `secret` (as is, lower or upper case). */
-function scrubFragments(text: string, secret: string): string {
-  const windows = new Set<string>();
-  for (const variant of [secret, secret.toLowerCase(), secret.toUpperCase()]) {
-    for (let i = 0; i + SECRET_FRAGMENT <= variant.length; i++) windows.add(variant.slice(i, i + SECRET_FRAGMENT));
+/**
+ * Every SECRET_FRAGMENT-long window of each longer secret (as is, lower and upper case), built once per list of
+ * secrets rather than for every string scrubbed: tool results are scrubbed string by string on every call.
+ * Keyed by content, so a list changed in place is not served stale windows; a handful of lists exist.
+ */
+const windowsByList = new Map<string, Set<string>>();
+function fragmentWindows(secrets: readonly string[]): Set<string> {
+  const key = secrets.join("\u0000");
+  let windows = windowsByList.get(key);
+  if (windows) return windows;
+  windows = new Set<string>();
+  for (const secret of secrets) {
+    if (secret.length <= SECRET_FRAGMENT) continue;
+    for (const variant of [secret, secret.toLowerCase(), secret.toUpperCase()]) {
+      for (let i = 0; i + SECRET_FRAGMENT <= variant.length; i++)
+        windows.add(variant.slice(i, i + SECRET_FRAGMENT));
+    }
   }
+  if (windowsByList.size >= 64) windowsByList.clear();
+  windowsByList.set(key, windows);
+  return windows;
+}
+
+/** Replaces each stretch of `text` made of windows of the secrets. */
+function scrubFragments(text: string, windows: ReadonlySet<string>): string {
   let out = "";
   let copied = 0;
   let coverEnd = -1;
