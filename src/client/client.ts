@@ -1,7 +1,15 @@
 import type { Logger } from "pino";
 import type { Dispatcher } from "undici";
 import type { z } from "zod";
-import { getOperation, inputSchema, type Operation, renderPath, splitInput } from "../operations/index.js";
+import {
+  getOperation,
+  inputSchema,
+  type OPERATIONS,
+  type Operation,
+  type OperationName,
+  renderPath,
+  splitInput,
+} from "../operations/index.js";
 import { allSecrets, type Credentials, type SelectedKeys, selectKeys } from "./credentials.js";
 import { DigiCertError, parseErrorBody } from "./errors.js";
 import { scrub, scrubDeep } from "./redact.js";
@@ -80,6 +88,7 @@ export interface CallResult<T = unknown> {
 }
 
 type ResponseOf<O extends Operation> = O["response"] extends z.ZodType ? z.output<O["response"]> : undefined;
+type OperationNamed<N extends OperationName> = Extract<(typeof OPERATIONS)[number], { name: N }>;
 
 /** Typed DigiCert client: validates input, picks the key, sends, retries what is safe, parses the answer. */
 export class DigiCertClient {
@@ -143,6 +152,16 @@ export class DigiCertClient {
   }
 
   /** Calls one catalog operation with flat input (path params, body fields, optional account_id). */
+  async call<N extends OperationName>(
+    name: N,
+    input?: Record<string, unknown>,
+    options?: CallOptions,
+  ): Promise<CallResult<ResponseOf<OperationNamed<N>>>>;
+  async call<O extends Operation>(
+    op: O | string,
+    input?: Record<string, unknown>,
+    options?: CallOptions,
+  ): Promise<CallResult<ResponseOf<O>>>;
   async call<O extends Operation>(
     opOrName: O | string,
     input: Record<string, unknown> = {},

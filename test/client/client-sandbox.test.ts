@@ -4,7 +4,7 @@ import { DEMO, DEMO_KEYS, type Sandbox, startSandbox } from "../../sandbox/index
 import { DigiCertClient } from "../../src/client/client.js";
 import { DigiCertError } from "../../src/client/errors.js";
 import { createLogger } from "../../src/logging.js";
-import { OPERATIONS } from "../../src/operations/index.js";
+import { OPERATIONS, type OperationName } from "../../src/operations/index.js";
 
 // Drives the real client against the sandbox over loopback HTTP: every catalog operation at least once, the
 // documented rules as the client sees them, the retry policy, and the absence of keys in captured logs.
@@ -33,7 +33,7 @@ function make(credentials: ConstructorParameters<typeof DigiCertClient>[0]["cred
   });
 }
 
-async function call(name: string, input: Record<string, unknown> = {}, via = client) {
+async function call<N extends OperationName>(name: N, input: Record<string, unknown> = {}, via = client) {
   called.add(name);
   return via.call(name, input);
 }
