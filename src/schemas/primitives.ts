@@ -98,7 +98,7 @@ export const text = (max = 255) =>
 export const telephone = z
   .string()
   .trim()
-  .regex(/^\+?[0-9][0-9 ().-]{3,30}$/, "must be a telephone number such as +1-555-0100");
+  .regex(/^\+?[0-9(][0-9 ().-]{3,30}$/, "must be a telephone number such as +1-555-0100 or (555) 010-0199");
 
 /**
  * Timestamps as DigiCert returns them: ISO 8601 (2026-02-02T09:45:18Z), and also the documented quirk of

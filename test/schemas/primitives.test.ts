@@ -96,3 +96,15 @@ describe("timestamps", () => {
     expect(parseTimestamp("2026-06-01T14:00:00Z")).toBe(Date.UTC(2026, 5, 1, 14));
   });
 });
+
+describe("telephone numbers", () => {
+  it("accepts common written forms and rejects text", async () => {
+    const { telephone } = await import("../../src/schemas/primitives.js");
+    for (const ok of ["+1-555-0100", "(555) 010-0199", "+44 20 7946 0958", "555.010.0199"]) {
+      expect(telephone.safeParse(ok).success, ok).toBe(true);
+    }
+    for (const bad of ["call me", "", "+", "12", "555-0100\nBcc: x@y.z"]) {
+      expect(telephone.safeParse(bad).success, bad).toBe(false);
+    }
+  });
+});
