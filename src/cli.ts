@@ -5,12 +5,11 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { DigiCertClient } from "./client/client.js";
 import type { Credentials } from "./client/credentials.js";
 import { type Config, ConfigError, helpText, loadConfig, parseArgv } from "./config/index.js";
 import { createLogger, type Logger } from "./logging.js";
 import type { ToolSelection } from "./mcp/select.js";
-import type { RunningTransport } from "./transports/types.js";
+import type { RunningTransport, ServerContext } from "./transports/types.js";
 import { PACKAGE_NAME, packageVersion } from "./version.js";
 
 /** Exit codes: 0 done, 1 failure while running, 2 configuration or usage error. */
@@ -75,6 +74,14 @@ async function checkToolNames(
         `unknown tool name(s) in DIGICERT_TOOLS / DIGICERT_EXCLUDE_TOOLS: ${unknown.join(", ")}. Known: ${names.join(", ")}`,
       );
     }
+    for (const grant of config.http.hashedTokens ?? []) {
+      const bad = unknownNames(grant, names);
+      if (bad.length > 0) {
+        throw new ConfigError(
+          `MCP_HTTP_TOKENS_FILE: token "${grant.name}" names unknown tool(s) ${bad.join(", ")}. Known: ${names.join(", ")}`,
+        );
+      }
+    }
   } finally {
     await client.close();
     await server.close();
@@ -83,8 +90,9 @@ async function checkToolNames(
 
 async function serve(config: Config, version: string): Promise<number> {
   // Loaded here, not at the top, so --help and --version stay fast and independent of the tool modules.
-  const { createMcpServer, unknownSelectionNames, ConfirmationTokens, DEFAULT_CONFIRMATION_TTL_MS } =
-    await import("./mcp/index.js");
+  const { unknownSelectionNames, ConfirmationTokens, DEFAULT_CONFIRMATION_TTL_MS } = await import(
+    "./mcp/index.js"
+  );
   let sandbox: Sandbox | undefined;
   if (config.sandbox) {
     sandbox = await startInProcessSandbox();
@@ -106,16 +114,27 @@ async function serve(config: Config, version: string): Promise<number> {
   const logger: Logger = createLogger({ level: config.logLevel, secrets });
   for (const warning of config.warnings) logger.warn(warning);
 
-  const client = new DigiCertClient({ baseUrl, credentials, timeouts: config.timeouts, logger });
-  // Reporting snapshots: one store for every session. The sandbox's data is made up and its origin changes on
-  // each run, so unless a directory is configured its snapshots go to a temporary directory removed on exit.
-  const { registerReporting } = await import("./mcp/reporting/index.js");
-  const { SnapshotStore } = await import("./reporting/index.js");
+  // Reporting snapshots: one store per key profile, shared by its sessions. The sandbox's data is made up and its
+  // origin changes on each run, so unless a directory is configured its snapshots go to a temporary directory
+  // removed on exit.
+  const { openProfiles } = await import("./cli/profiles.js");
+  const { serverFactory } = await import("./cli/server-factory.js");
+  const { AuditLog } = await import("./audit/log.js");
+  let audit: ReturnType<typeof AuditLog.open>;
+  try {
+    audit = AuditLog.open(config.audit, { secrets });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "error";
+    const path = config.audit.kind === "file" ? config.audit.path : "";
+    throw new ConfigError(`MCP_AUDIT_LOG: cannot open ${path} for appending (${code})`);
+  }
   const tempDataDir =
     sandbox && !config.dataDir ? await mkdtemp(join(tmpdir(), `${PACKAGE_NAME}-sandbox-`)) : undefined;
-  const store = new SnapshotStore({
-    origin: client.baseUrl,
-    accountKey: credentials.parentKey,
+  const profiles = openProfiles({
+    defaultCredentials: credentials,
+    profiles: config.profiles,
+    baseUrl,
+    timeouts: config.timeouts,
     dataDir: tempDataDir ?? config.dataDir,
     logger,
   });
@@ -129,33 +148,24 @@ async function serve(config: Config, version: string): Promise<number> {
           ttlMs: config.confirmation.ttlMs ?? DEFAULT_CONFIRMATION_TTL_MS,
           now: Date.now,
         });
-  const createServer = (selection: ToolSelection = config) =>
-    createMcpServer({
-      client,
-      logger,
-      version,
-      readOnly: selection.readOnly,
-      toolsets: selection.toolsets,
-      tools: selection.tools,
-      excludeTools: selection.excludeTools,
-      confirmation: {
-        mode: config.confirmation.mode,
-        secret: config.confirmation.secret,
-        ttlMs: config.confirmation.ttlMs,
-      },
-      confirmationTokens,
-      extend: (server, context) =>
-        registerReporting(server, {
-          client,
-          logger,
-          store,
-          hasDevkey: Boolean(credentials.devkey),
-          isToolSelected: context.isToolSelected,
-        }),
-    });
+  const createServer = serverFactory({
+    profiles,
+    logger,
+    version,
+    confirmation: {
+      mode: config.confirmation.mode,
+      secret: config.confirmation.secret,
+      ttlMs: config.confirmation.ttlMs,
+    },
+    confirmationTokens,
+    audit,
+    transport: config.transport,
+  });
+  const forConnection = (context?: ServerContext) => createServer(config, context);
 
   const cleanup = async (): Promise<void> => {
-    await client.close().catch(() => undefined);
+    for (const p of profiles.values()) await p.client.close().catch(() => undefined);
+    audit?.close();
     await sandbox?.close().catch(() => undefined);
     if (tempDataDir) await rm(tempDataDir, { recursive: true, force: true }).catch(() => undefined);
   };
@@ -166,10 +176,10 @@ async function serve(config: Config, version: string): Promise<number> {
     // Only the chosen transport is loaded: Streamable HTTP pulls in the SDK's HTTP server and @hono/node-server.
     if (config.transport === "http") {
       const { startHttpServer } = await import("./transports/http.js");
-      running = await startHttpServer(config.http, { createServer, logger, version });
+      running = await startHttpServer(config.http, { createServer: forConnection, logger, version });
     } else {
       const { serveStdio } = await import("./transports/stdio.js");
-      running = await serveStdio({ createServer, logger, version });
+      running = await serveStdio({ createServer: forConnection, logger, version });
     }
   } catch (err) {
     await cleanup();
@@ -182,6 +192,8 @@ async function serve(config: Config, version: string): Promise<number> {
       target: sandbox ? "sandbox" : (baseUrl ?? "https://www.digicert.com"),
       readOnly: config.readOnly,
       confirmation: config.confirmation.mode,
+      profiles: [...profiles.keys()],
+      audit: config.audit.kind,
     },
     "started",
   );
@@ -242,6 +254,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
           }
           throw err;
         }
+      }
+      case "hash-token": {
+        const { hashToken } = await import("./cli/hash-token.js");
+        return await hashToken(args.rest, process);
       }
       case "serve":
         return await serve(loadConfig(env, argv), version);

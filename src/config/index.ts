@@ -6,10 +6,13 @@ export { type ParsedArgs, parseArgv } from "./argv.js";
 export { ConfigError } from "./errors.js";
 export { configurationMarkdown, helpText } from "./help.js";
 export { loadConfig } from "./load.js";
+export { DEFAULT_PROFILE, isProfileName } from "./profiles.js";
 export {
   DEFAULT_HTTP_PORT,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_SESSIONS,
+  DEFAULT_RATE_BURST,
+  DEFAULT_RATE_LIMIT_PER_MINUTE,
   DEFAULT_SESSION_IDLE_MS,
   LOG_LEVELS,
   type LogLevel,
@@ -19,5 +22,15 @@ export {
   type SettingId,
   TOOLSETS,
 } from "./settings.js";
-export type { Config, ConfirmationConfig, Env, HttpConfig } from "./types.js";
+export { parseTokensFile } from "./tokens-file.js";
+export type {
+  AuditTarget,
+  Config,
+  ConfirmationConfig,
+  Env,
+  HashedToken,
+  HttpConfig,
+  RateLimitConfig,
+  TokenGrant,
+} from "./types.js";
 export { isLoopback } from "./values.js";

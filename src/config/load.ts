@@ -1,15 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { isAbsolute, resolve } from "node:path";
 import type { Timeouts } from "../client/client.js";
-import type { Credentials } from "../client/credentials.js";
+import { allSecrets, type Credentials } from "../client/credentials.js";
 import type { Toolset } from "../operations/index.js";
 import { parseArgv } from "./argv.js";
 import { ConfigError, TooShortError } from "./errors.js";
+import { DEFAULT_PROFILE, parseProfiles } from "./profiles.js";
 import { checkSecret, plain, withoutHostBlanks } from "./secrets.js";
 import {
   DEFAULT_HTTP_PORT,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_SESSIONS,
+  DEFAULT_RATE_BURST,
+  DEFAULT_RATE_LIMIT_PER_MINUTE,
   DEFAULT_SESSION_IDLE_MS,
   LOG_LEVELS,
   type LogLevel,
@@ -19,7 +22,8 @@ import {
   setting,
   TOOLSETS,
 } from "./settings.js";
-import type { Config, ConfirmationConfig, Env, HttpConfig } from "./types.js";
+import { readTokensFile } from "./tokens-file.js";
+import type { AuditTarget, Config, ConfirmationConfig, Env, HttpConfig, RateLimitConfig } from "./types.js";
 import {
   isLoopback,
   parseBaseUrl,
@@ -80,7 +84,12 @@ export function loadConfig(environment: Env, argv: readonly string[]): Config {
     credentials.subaccountKeys = parseSubaccountKeys(envName("subaccountKeys"), keysRaw);
   const devkey = secret("devkey");
   if (devkey) credentials.devkey = devkey;
-  const anyKey = Boolean(parentKey || subaccountKey || credentials.subaccountKeys || devkey);
+  const profilesRaw = env[envName("profiles")];
+  const profiles = profilesRaw === undefined ? {} : parseProfiles(envName("profiles"), profilesRaw, env);
+  // Profiles count as keys: with them set, silently starting the sandbox instead would be a surprise.
+  const anyKey = Boolean(
+    parentKey || subaccountKey || credentials.subaccountKeys || devkey || Object.keys(profiles).length,
+  );
 
   const base = value("baseUrl");
   const baseUrl = base ? parseBaseUrl(base.name, base.value, warnings) : undefined;
@@ -89,6 +98,11 @@ export function loadConfig(environment: Env, argv: readonly string[]): Config {
     if (baseUrl) {
       throw new ConfigError(
         "--sandbox and a base URL (--base-url / DIGICERT_BASE_URL) contradict each other; choose one",
+      );
+    }
+    if (profilesRaw !== undefined) {
+      throw new ConfigError(
+        "DIGICERT_PROFILES and --sandbox contradict each other: the built-in sandbox has only its demo keys. To try profiles against the sandbox, run `digicert-partner-mcp sandbox` and point DIGICERT_BASE_URL and the profiles' variables at it",
       );
     }
     sandbox = "forced";
@@ -186,6 +200,25 @@ export function loadConfig(environment: Env, argv: readonly string[]): Config {
       tokens.push(token);
     }
   }
+  const tokensFile = value("httpTokensFile");
+  const hashedTokens = tokensFile ? readTokensFile(tokensFile.name, tokensFile.value) : [];
+  for (const t of hashedTokens) {
+    if (t.profile !== DEFAULT_PROFILE && !profiles[t.profile]) {
+      const known = [DEFAULT_PROFILE, ...Object.keys(profiles)].join(", ");
+      throw new ConfigError(
+        `${tokensFile?.name}: token "${t.name}" uses profile "${t.profile}", which DIGICERT_PROFILES does not define (known: ${known})`,
+      );
+    }
+  }
+  if (tokens.length > 0 && hashedTokens.length > 0) {
+    warnings.push(
+      "MCP_HTTP_TOKEN is set besides MCP_HTTP_TOKENS_FILE: its tokens have full access on the default profile",
+    );
+  }
+  const rateLimit: RateLimitConfig = {
+    perMinute: int("rateLimit", 0, 1_000_000) ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
+    burst: int("rateBurst", 1, 1_000_000) ?? DEFAULT_RATE_BURST,
+  };
   const hostValue = value("host");
   const host = hostValue ? hostValue.value : "127.0.0.1";
   if (hostValue && !/^(\[?[0-9a-fA-F:.]+\]?|[A-Za-z0-9.-]+)$/.test(host)) {
@@ -195,6 +228,8 @@ export function loadConfig(environment: Env, argv: readonly string[]): Config {
     host: host.replace(/^\[|\]$/g, ""),
     port: int("port", 0, 65_535) ?? DEFAULT_HTTP_PORT,
     tokens,
+    hashedTokens,
+    rateLimit,
     stateless: bool("stateless"),
     allowedOrigins: value("allowedOrigins")
       ? parseOrigins(envName("allowedOrigins"), (value("allowedOrigins") as { value: string }).value)
@@ -206,9 +241,9 @@ export function loadConfig(environment: Env, argv: readonly string[]): Config {
     sessionIdleMs: int("sessionIdleMs", 1_000, 7 * 24 * 3_600_000) ?? DEFAULT_SESSION_IDLE_MS,
     maxSessions: int("maxSessions", 1, 100_000) ?? DEFAULT_MAX_SESSIONS,
   };
-  if (transport === "http" && tokens.length === 0) {
+  if (transport === "http" && tokens.length === 0 && hashedTokens.length === 0) {
     throw new ConfigError(
-      `--http needs MCP_HTTP_TOKEN: every /mcp request must carry "Authorization: Bearer <token>"${
+      `--http needs MCP_HTTP_TOKEN (or MCP_HTTP_TOKENS_FILE): every /mcp request must carry "Authorization: Bearer <token>"${
         isLoopback(http.host) ? "" : `, and ${http.host} is reachable from other machines`
       }. Generate one, e.g. MCP_HTTP_TOKEN=$(openssl rand -hex 32)`,
     );
@@ -236,17 +271,21 @@ export function loadConfig(environment: Env, argv: readonly string[]): Config {
     logLevel = v as LogLevel;
   }
 
+  const audit = parseAudit(value("auditLog"), transport);
+
   const secrets = [
     parentKey,
     subaccountKey,
     devkey,
     ...Object.values(credentials.subaccountKeys ?? {}),
+    ...Object.values(profiles).flatMap(allSecrets),
     ...tokens,
     confirmation.secret,
   ].filter((s): s is string => typeof s === "string" && s.length > 0);
 
   return {
     credentials: sandbox === "forced" ? {} : credentials,
+    profiles,
     baseUrl,
     sandbox,
     timeouts,
@@ -259,7 +298,22 @@ export function loadConfig(environment: Env, argv: readonly string[]): Config {
     dataDir,
     transport,
     http,
+    audit,
     secrets: [...new Set(secrets)],
     warnings,
   };
+}
+
+/** MCP_AUDIT_LOG: a path, "stderr" or "off"; unset: on (stderr) for HTTP, where several clients share a server. */
+function parseAudit(
+  v: { name: string; value: string } | undefined,
+  transport: Config["transport"],
+): AuditTarget {
+  if (!v) return transport === "http" ? { kind: "stderr" } : { kind: "off" };
+  const lower = v.value.toLowerCase();
+  if (lower === "off" || lower === "stderr") return { kind: lower };
+  if (lower === "stdout") {
+    throw new ConfigError(`${v.name}: stdout carries the MCP protocol over stdio; use a file path or stderr`);
+  }
+  return { kind: "file", path: isAbsolute(v.value) ? v.value : resolve(v.value) };
 }

@@ -29,6 +29,7 @@ export type SettingId =
   | "subaccountKey"
   | "subaccountKeys"
   | "devkey"
+  | "profiles"
   | "baseUrl"
   | "sandbox"
   | "timeoutMs"
@@ -45,6 +46,9 @@ export type SettingId =
   | "dataDir"
   | "http"
   | "httpToken"
+  | "httpTokensFile"
+  | "rateLimit"
+  | "rateBurst"
   | "host"
   | "port"
   | "stateless"
@@ -53,6 +57,7 @@ export type SettingId =
   | "maxBodyBytes"
   | "sessionIdleMs"
   | "maxSessions"
+  | "auditLog"
   | "logLevel"
   | "mcpb"
   | "help"
@@ -77,6 +82,8 @@ export const DEFAULT_HTTP_PORT = 3000;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
 export const DEFAULT_MAX_SESSIONS = 100;
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
+export const DEFAULT_RATE_BURST = 120;
 export const MIN_HTTP_TOKEN_LENGTH = 16;
 export const MIN_CONFIRMATION_SECRET_LENGTH = 32;
 
@@ -109,6 +116,13 @@ export const SETTINGS: readonly Setting[] = [
     env: "DIGICERT_DEVKEY",
     secret: true,
     description: "CertCentral API key (X-DC-DEVKEY), for the subaccount cost report and billing link.",
+  },
+  {
+    id: "profiles",
+    group: "DigiCert",
+    env: "DIGICERT_PROFILES",
+    description:
+      'Further key profiles for HTTP tokens (see `MCP_HTTP_TOKENS_FILE`): a JSON object of profile name to the names of the environment variables holding its keys, e.g. `{"team-a":{"subaccount_keys_env":"TEAM_A_KEYS"}}` (fields `parent_key_env`, `subaccount_key_env`, `subaccount_keys_env`, `devkey_env`). The keys above form the profile `default`.',
   },
   {
     id: "baseUrl",
@@ -232,7 +246,29 @@ export const SETTINGS: readonly Setting[] = [
     group: "HTTP",
     env: "MCP_HTTP_TOKEN",
     secret: true,
-    description: `Bearer token every \`/mcp\` request must carry (at least ${MIN_HTTP_TOKEN_LENGTH} characters); required with --http. Several tokens may be given comma-separated (rotation, one per client).`,
+    description: `Bearer token every \`/mcp\` request must carry (at least ${MIN_HTTP_TOKEN_LENGTH} characters), with full access on the default key profile; --http needs it or MCP_HTTP_TOKENS_FILE. Several tokens may be given comma-separated (rotation, one per client).`,
+  },
+  {
+    id: "httpTokensFile",
+    group: "HTTP",
+    env: "MCP_HTTP_TOKENS_FILE",
+    description:
+      "JSON file of named bearer tokens, stored as SHA-256 hashes (`digicert-partner-mcp hash-token`), each with its own access: `read_only`, `toolsets`, `tools`, `exclude_tools`, key `profile`, `rate_limit`, `max_body_bytes`. See docs/reliability.md.",
+  },
+  {
+    id: "rateLimit",
+    group: "HTTP",
+    env: "MCP_HTTP_RATE_LIMIT",
+    default: String(DEFAULT_RATE_LIMIT_PER_MINUTE),
+    description:
+      "Requests per minute each token may make to `/mcp` (0: no limit); beyond it 429 with Retry-After. A token's `rate_limit` in the tokens file wins.",
+  },
+  {
+    id: "rateBurst",
+    group: "HTTP",
+    env: "MCP_HTTP_RATE_BURST",
+    default: String(DEFAULT_RATE_BURST),
+    description: "Requests a token may make at once before MCP_HTTP_RATE_LIMIT paces it.",
   },
   {
     id: "host",
@@ -296,6 +332,14 @@ export const SETTINGS: readonly Setting[] = [
     env: "MCP_HTTP_MAX_SESSIONS",
     default: String(DEFAULT_MAX_SESSIONS),
     description: "Most HTTP sessions open at once (more: 503).",
+  },
+  {
+    id: "auditLog",
+    group: "General",
+    env: "MCP_AUDIT_LOG",
+    default: "stderr with --http, off with stdio",
+    description:
+      "Audit log of every write and destructive tool call (JSON lines: time, token name, session, tool, target ids, confirmation, outcome; never secrets): a file path (appended), `stderr`, or `off`.",
   },
   {
     id: "logLevel",

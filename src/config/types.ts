@@ -5,11 +5,46 @@ import type { LogLevel } from "./settings.js";
 
 /** What loadConfig returns. */
 
+/** What one HTTP bearer token may do. */
+export interface TokenGrant {
+  /** shown in logs and the audit log instead of the token */
+  name: string;
+  /** only read tools exist in this token's sessions */
+  readOnly: boolean;
+  /** further narrows the operator's tool selection (undefined: no narrowing) */
+  toolsets?: Toolset[];
+  tools?: string[];
+  excludeTools?: string[];
+  /** key profile its DigiCert calls use ("default": the DIGICERT_* keys) */
+  profile: string;
+  /** requests per minute (0: no limit); undefined: MCP_HTTP_RATE_LIMIT */
+  rateLimit?: number;
+  /** largest request body in bytes; undefined: MCP_HTTP_MAX_BODY_BYTES */
+  maxBodyBytes?: number;
+}
+
+/** A token from MCP_HTTP_TOKENS_FILE: only its SHA-256 is known, never the token. */
+export interface HashedToken extends TokenGrant {
+  /** lower-case hex SHA-256 of the token */
+  sha256: string;
+}
+
+export interface RateLimitConfig {
+  /** requests per minute per token; 0: no limit */
+  perMinute: number;
+  /** requests allowed at once before the rate paces them */
+  burst: number;
+}
+
 export interface HttpConfig {
   host: string;
   port: number;
-  /** accepted bearer tokens (at least one) */
+  /** bearer tokens from MCP_HTTP_TOKEN: full access on the default profile */
   tokens: string[];
+  /** named tokens from MCP_HTTP_TOKENS_FILE (optional so older callers compile) */
+  hashedTokens?: HashedToken[];
+  /** per-token rate limit; undefined: none */
+  rateLimit?: RateLimitConfig;
   stateless: boolean;
   /** undefined: the loopback defaults for the bound port */
   allowedOrigins: string[] | undefined;
@@ -28,9 +63,14 @@ export interface ConfirmationConfig {
   ttlMs: number | undefined;
 }
 
+/** Where audit lines go. */
+export type AuditTarget = { kind: "off" } | { kind: "stderr" } | { kind: "file"; path: string };
+
 export interface Config {
-  /** keys from the environment (empty when the sandbox is used) */
+  /** keys from the environment (empty when the sandbox is used): the profile "default" */
   credentials: Credentials;
+  /** further key profiles (DIGICERT_PROFILES), by name; never "default" */
+  profiles: Record<string, Credentials>;
   /** DigiCert origin; undefined: production (or the sandbox's URL when `sandbox` is set) */
   baseUrl: string | undefined;
   /** why the in-process sandbox is used, or false */
@@ -46,6 +86,7 @@ export interface Config {
   transport: "stdio" | "http";
   /** HTTP settings; meaningful when transport is "http" (tokens is then non-empty) */
   http: HttpConfig;
+  audit: AuditTarget;
   /** every secret value configured (keys, HTTP tokens, confirmation secret), for log scrubbing */
   secrets: string[];
   /** non-fatal remarks to log at start-up */

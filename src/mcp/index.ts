@@ -1,4 +1,5 @@
 export { annotationsFor } from "./annotations.js";
+export type { ConfirmedBy } from "./confirmation/gate.js";
 export { ConfirmationTokens } from "./confirmation/token.js";
 export { SERVER_INSTRUCTIONS } from "./instructions.js";
 export {
@@ -16,4 +17,5 @@ export {
   type McpServerOptions,
   SERVER_NAME,
 } from "./server.js";
+export { TARGET_FIELDS, type ToolCallHook, type ToolCallRecord } from "./tool-call.js";
 export { toolInputSchema, toolOutputSchema } from "./tool-schemas.js";

@@ -1,11 +1,12 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { DigiCertClient } from "../client/client.js";
 import type { Logger } from "../logging.js";
-import type { Operation } from "../operations/index.js";
+import { OPERATIONS, type Operation } from "../operations/index.js";
 import { ConfirmationGate } from "./confirmation/gate.js";
 import { ConfirmationTokens } from "./confirmation/token.js";
 import { SERVER_INSTRUCTIONS } from "./instructions.js";
-import { isToolSelected, selectOperations, type ToolSelection } from "./select.js";
+import { isToolSelected, type ToolSelection } from "./select.js";
+import type { ToolCallHook } from "./tool-call.js";
 import { registerOperationTools } from "./tools.js";
 import { trimToolsList } from "./trim-tools-list.js";
 
@@ -42,6 +43,13 @@ export interface McpServerOptions extends ToolSelection {
    * any one server. Created per server when omitted (stdio, tests).
    */
   confirmationTokens?: ConfirmationTokens;
+  /**
+   * A second selection every tool must also pass (e.g. an HTTP token's grant), so a caller can narrow the
+   * operator's selection without merging the two. Its `readOnly` adds to the operator's.
+   */
+  restrict?: ToolSelection;
+  /** told once per catalog tool call, after it ended, with safe facts only (see ToolCallRecord): audit log */
+  onToolCall?: ToolCallHook;
   /** registers further tools/resources (e.g. reporting) on the same server */
   extend?: (server: McpServer, context: ExtensionContext) => void;
 }
@@ -67,19 +75,27 @@ export function createMcpServer(options: McpServerOptions): McpServer {
           now: options.now ?? Date.now,
         }));
   const gate = new ConfirmationGate({ server, client: options.client, tokens });
-  const operations: Operation[] = selectOperations(options);
-  registerOperationTools(server, operations, { client: options.client, logger: options.logger, gate });
+  const restrict = options.restrict;
+  const selected: ExtensionContext["isToolSelected"] = (tool) =>
+    isToolSelected(options, tool) && (restrict === undefined || isToolSelected(restrict, tool));
+  const operations: Operation[] = (OPERATIONS as readonly Operation[]).filter(selected);
+  registerOperationTools(server, operations, {
+    client: options.client,
+    logger: options.logger,
+    gate,
+    onToolCall: options.onToolCall,
+  });
   options.extend?.(server, {
     client: options.client,
     logger: options.logger,
-    readOnly: options.readOnly ?? false,
-    isToolSelected: (tool) => isToolSelected(options, tool),
+    readOnly: (options.readOnly ?? false) || (restrict?.readOnly ?? false),
+    isToolSelected: selected,
   });
   trimToolsList(server);
   options.logger.debug(
     {
       tools: operations.length,
-      readOnly: options.readOnly ?? false,
+      readOnly: (options.readOnly ?? false) || (restrict?.readOnly ?? false),
       confirmation: options.confirmation.mode,
     },
     "mcp server created",

@@ -5,17 +5,20 @@ import { DigiCertError } from "../client/errors.js";
 import type { Logger } from "../logging.js";
 import type { Operation } from "../operations/index.js";
 import { annotationsFor } from "./annotations.js";
-import type { ConfirmationGate, ToolExtra } from "./confirmation/gate.js";
+import type { ConfirmationGate, ConfirmedBy, ToolExtra } from "./confirmation/gate.js";
 import { toolDescription } from "./descriptions.js";
 import { errorResult, invalidArgumentsResult } from "./errors.js";
 import type { Page } from "./paging.js";
 import { successResult } from "./render.js";
+import { outcomeOf, type ToolCallHook, type ToolCallRecord, targetsOf } from "./tool-call.js";
 import { advertisedInputSchema, MCP_ONLY_ARGS, toolInputSchema, toolOutputSchema } from "./tool-schemas.js";
 
 export interface ToolDeps {
   client: DigiCertClient;
   logger: Logger;
   gate: ConfirmationGate;
+  /** told once per call, after it ended (audit log) */
+  onToolCall?: ToolCallHook;
 }
 
 interface SplitArgs {
@@ -58,10 +61,14 @@ async function runTool(
   const started = performance.now();
   let outcome = "ok";
   let status: number | undefined;
+  // for onToolCall: how the gate decided, and the outcome in the audit log's terms
+  let confirmation: ConfirmedBy | undefined;
+  let result = "ok";
   try {
     const parsed = toolInputSchema(op, { confirmation: deps.gate.enabled }).safeParse(args);
     if (!parsed.success) {
       outcome = "invalid";
+      result = "error:invalid_arguments";
       const issues = parsed.error.issues.map((i) => ({ path: dotPath(i.path), message: i.message }));
       return deps.client.scrub(invalidArgumentsResult(op, issues));
     }
@@ -69,8 +76,10 @@ async function runTool(
     // the catalog's cross-field rules, before anything is read or asked
     deps.client.validate(op, api);
     const decision = await deps.gate.check(op, api, token, extra);
+    confirmation = decision.via;
     if (!decision.proceed) {
       outcome = decision.outcome;
+      result = decision.outcome === "refused" ? "error:confirmation_refused" : "not_executed";
       return deps.client.scrub(decision.result);
     }
     const response = await deps.client.call(op, api, { signal: extra.signal });
@@ -78,15 +87,32 @@ async function runTool(
     return deps.client.scrub(successResult(op, api, response, page));
   } catch (err) {
     outcome = err instanceof DigiCertError ? `error:${err.kind}` : "error:internal";
+    result = outcomeOf(err);
     if (err instanceof DigiCertError) status = err.status;
     else deps.logger.error({ tool: op.name, err }, "tool failed unexpectedly");
     return deps.client.scrub(errorResult(op, err));
   } finally {
+    const ms = Math.round(performance.now() - started);
     // never the arguments or the result: they may hold secrets (new keys, EAB HMAC) and personal data
-    deps.logger.debug(
-      { tool: op.name, ms: Math.round(performance.now() - started), outcome, status },
-      "tool call",
-    );
+    deps.logger.debug({ tool: op.name, ms, outcome, status }, "tool call");
+    if (deps.onToolCall) {
+      const record: ToolCallRecord = {
+        tool: op.name,
+        effect: op.effect,
+        sessionId: extra.sessionId,
+        targets: targetsOf(args),
+        confirmation,
+        outcome: result,
+        status,
+        ms,
+      };
+      try {
+        deps.onToolCall(record);
+      } catch (err) {
+        // a failing sink must not turn a done call into an error (the change has happened)
+        deps.logger.error({ tool: op.name, err }, "onToolCall failed");
+      }
+    }
   }
 }
 

@@ -1,11 +1,15 @@
-import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
-import type { HttpConfig } from "../config/index.js";
+import { scrubDeep } from "../client/redact.js";
+import { DEFAULT_RATE_BURST, type HttpConfig } from "../config/index.js";
 import { PACKAGE_NAME } from "../version.js";
+import { type KnownToken, knownTokens, matchToken } from "./auth.js";
+import { RateLimiter } from "./rate-limit.js";
 import type { RunningTransport, TransportDeps } from "./types.js";
 
 export const MCP_PATH = "/mcp";
@@ -39,21 +43,15 @@ const SHUTDOWN_GRACE_MS = 5_000;
 
 class TooLarge extends Error {}
 
-function sha256(text: string): Buffer {
-  return createHash("sha256").update(text, "utf8").digest();
-}
-
 /**
- * Index of the configured token that matches, or -1. Compares fixed-length digests in constant time and
- * always checks every token, so timing reveals neither the token nor which one matched.
+ * Scrubs the bearer token a session authenticated with from everything sent back on it: an agent that pastes
+ * its token into a tool argument must not find it echoed in an error (and so in its transcript). Only messages
+ * that contain it are copied.
  */
-function matchToken(presented: string, digests: readonly Buffer[]): number {
-  const candidate = sha256(presented);
-  let found = -1;
-  for (let i = 0; i < digests.length; i++) {
-    if (timingSafeEqual(candidate, digests[i] as Buffer) && found === -1) found = i;
-  }
-  return found;
+function scrubOutgoing(transport: StreamableHTTPServerTransport, bearer: string): void {
+  const send = transport.send.bind(transport);
+  transport.send = (message: JSONRPCMessage, options) =>
+    send(JSON.stringify(message).includes(bearer) ? scrubDeep(message, [bearer]) : message, options);
 }
 
 function splitHost(value: string): { name: string; port: string | undefined } {
@@ -130,10 +128,13 @@ function isInitialize(body: unknown): boolean {
  */
 export async function startHttpServer(config: HttpConfig, deps: TransportDeps): Promise<RunningHttpServer> {
   const { logger } = deps;
-  if (config.tokens.length === 0) {
-    throw new Error("startHttpServer needs at least one bearer token (MCP_HTTP_TOKEN)");
+  const known = knownTokens(config);
+  if (known.length === 0) {
+    throw new Error(
+      "startHttpServer needs at least one bearer token (MCP_HTTP_TOKEN or MCP_HTTP_TOKENS_FILE)",
+    );
   }
-  const digests = config.tokens.map(sha256);
+  const limiter = new RateLimiter();
   const sessions = new Map<string, Session>();
   let pendingSessions = 0;
   let shuttingDown = false;
@@ -160,9 +161,16 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
     });
   };
 
-  const handleStateless = async (req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> => {
-    const server = deps.createServer();
+  const handleStateless = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    caller: KnownToken,
+    bearer: string,
+    body: unknown,
+  ): Promise<void> => {
+    const server = deps.createServer({ principal: { name: caller.name, grant: caller.grant } });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    scrubOutgoing(transport, bearer);
     res.once("close", () => {
       void transport.close().catch(() => undefined);
       void server.close().catch(() => undefined);
@@ -175,6 +183,7 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
     req: IncomingMessage,
     res: ServerResponse,
     token: number,
+    bearer: string,
     body: unknown,
   ): Promise<void> => {
     const header = req.headers["mcp-session-id"];
@@ -200,7 +209,8 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
       return;
     }
     pendingSessions++;
-    const server = deps.createServer();
+    const caller = known[token] as KnownToken;
+    const server = deps.createServer({ principal: { name: caller.name, grant: caller.grant } });
     let created: Session | undefined;
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
@@ -208,13 +218,17 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
         created = { id, server, transport, token, lastSeen: Date.now(), inflight: 0 };
         sessions.set(id, created);
         track(res, created);
-        logger.info({ session: id.slice(0, 8), sessions: sessions.size }, "MCP session opened");
+        logger.info(
+          { session: id.slice(0, 8), token: caller.name, sessions: sessions.size },
+          "MCP session opened",
+        );
       },
       onsessionclosed: (id) => {
         const s = sessions.get(id);
         if (s) void closeSession(s, "deleted by client");
       },
     });
+    scrubOutgoing(transport, bearer);
     transport.onclose = () => {
       if (created) void closeSession(created, "transport closed");
     };
@@ -244,13 +258,24 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
     }
     const auth = req.headers.authorization;
     const match = auth ? /^Bearer[ \t]+([^\s]+)[ \t]*$/i.exec(auth) : null;
-    const token = match ? matchToken(match[1] as string, digests) : -1;
+    const bearer = match ? (match[1] as string) : "";
+    const token = match ? matchToken(bearer, known) : -1;
     if (token === -1) {
       const challenge = auth
         ? `Bearer realm="${PACKAGE_NAME}", error="invalid_token"`
         : `Bearer realm="${PACKAGE_NAME}"`;
       sendRpcError(res, 401, SERVER_ERROR, "Unauthorized: send Authorization: Bearer <MCP_HTTP_TOKEN>", {
         "www-authenticate": challenge,
+      });
+      return;
+    }
+    const caller = known[token] as KnownToken;
+    const limit = caller.grant.rateLimit ?? config.rateLimit?.perMinute ?? 0;
+    const wait = limiter.take(caller.name, limit, config.rateLimit?.burst ?? DEFAULT_RATE_BURST);
+    if (wait > 0) {
+      logger.warn({ token: caller.name, retryAfter: wait }, "rate limit reached");
+      sendRpcError(res, 429, SERVER_ERROR, `Too many requests for this token; retry after ${wait} s`, {
+        "retry-after": String(wait),
       });
       return;
     }
@@ -263,13 +288,14 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
       return;
     }
     let body: unknown;
+    const maxBodyBytes = caller.grant.maxBodyBytes ?? config.maxBodyBytes;
     if (req.method === "POST") {
       let text: string;
       try {
-        text = await readBody(req, config.maxBodyBytes);
+        text = await readBody(req, maxBodyBytes);
       } catch (err) {
         if (err instanceof TooLarge) {
-          sendRpcError(res, 413, SERVER_ERROR, `Request body larger than ${config.maxBodyBytes} bytes`, {
+          sendRpcError(res, 413, SERVER_ERROR, `Request body larger than ${maxBodyBytes} bytes`, {
             connection: "close",
           });
           return;
@@ -288,10 +314,10 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
         sendRpcError(res, 405, SERVER_ERROR, "Method not allowed in stateless mode", { allow: "POST" });
         return;
       }
-      await handleStateless(req, res, body);
+      await handleStateless(req, res, caller, bearer, body);
       return;
     }
-    await handleStateful(req, res, token, body);
+    await handleStateful(req, res, token, bearer, body);
   };
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
@@ -393,6 +419,8 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
     {
       url: `${url}${MCP_PATH}`,
       stateless: config.stateless,
+      tokens: known.map((k) => k.name),
+      rateLimit: config.rateLimit,
       allowedHosts,
       allowedOrigins: [...allowedOrigins],
     },

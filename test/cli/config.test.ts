@@ -324,6 +324,8 @@ describe("loadConfig: HTTP", () => {
         MCP_HTTP_MAX_BODY_BYTES: "2048",
         MCP_HTTP_SESSION_IDLE_MS: "5000",
         MCP_HTTP_MAX_SESSIONS: "7",
+        MCP_HTTP_RATE_LIMIT: "90",
+        MCP_HTTP_RATE_BURST: "9",
       },
       [],
     );
@@ -332,6 +334,8 @@ describe("loadConfig: HTTP", () => {
       host: "0.0.0.0",
       port: 8080,
       tokens: [TOKEN, `${TOKEN}-second`],
+      hashedTokens: [],
+      rateLimit: { perMinute: 90, burst: 9 },
       stateless: true,
       allowedOrigins: ["https://app.example.com", "http://localhost:8080"],
       allowedHosts: ["mcp.example.com", "mcp.example.com:8080"],

@@ -9,12 +9,20 @@ import type { ConfirmationTokens } from "./token.js";
 
 export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
+/**
+ * How a call went through (or was stopped at) the gate, for the audit log: confirmed with a `token` or by the
+ * user through `elicitation`, confirmation `disabled` by the operator, `not_required` for this call, or
+ * `preview_only` (a preview and token were returned; nothing ran).
+ */
+export type ConfirmedBy = "token" | "elicitation" | "disabled" | "not_required" | "preview_only";
+
 export type GateDecision =
-  | { proceed: true }
+  | { proceed: true; via: ConfirmedBy }
   | {
       proceed: false;
       result: CallToolResult;
       outcome: "confirmation_required" | "not_confirmed" | "refused";
+      via: ConfirmedBy;
     };
 
 export interface GateOptions {
@@ -70,7 +78,9 @@ export class ConfirmationGate {
   ): Promise<GateDecision> {
     const tokens = this.options.tokens;
     const confirm = op.confirm;
-    if (!tokens || !confirm || !this.applies(op, args)) return { proceed: true };
+    if (!confirm || !(confirm.when ? confirm.when(args) : true))
+      return { proceed: true, via: "not_required" };
+    if (!tokens) return { proceed: true, via: "disabled" };
 
     if (token !== undefined) return this.redeem(op, args, token, tokens, extra);
 
@@ -98,6 +108,7 @@ export class ConfirmationGate {
     return {
       proceed: false,
       outcome: "confirmation_required",
+      via: "preview_only",
       result: {
         content: [{ type: "text", text }],
         structuredContent: {
@@ -130,12 +141,13 @@ export class ConfirmationGate {
     if (!verdict.ok) {
       return refused(
         op,
+        "token",
         `The confirmation token was refused: ${verdict.reason}. Nothing was changed. Call ${op.name} without confirmation_token to get a new preview, show it to the user and confirm again.`,
       );
     }
     const state = await this.inspect(op, args, extra.signal);
-    if (state.hash !== verdict.claims.state) return changedSincePreview(op);
-    return { proceed: true };
+    if (state.hash !== verdict.claims.state) return changedSincePreview(op, "token");
+    return { proceed: true, via: "token" };
   }
 
   private async elicit(
@@ -165,6 +177,7 @@ export class ConfirmationGate {
     } catch (err) {
       return refused(
         op,
+        "elicitation",
         `Could not ask the user to confirm (${err instanceof Error ? err.message : String(err)}). Nothing was changed.`,
       );
     }
@@ -173,6 +186,7 @@ export class ConfirmationGate {
       return {
         proceed: false,
         outcome: "not_confirmed",
+        via: "elicitation",
         result: {
           content: [{ type: "text", text: `${summary}\nPreview was: ${preview}` }],
           structuredContent: {
@@ -188,8 +202,8 @@ export class ConfirmationGate {
     }
     // The user may have taken a while: the target must still be what they saw.
     const again = await this.inspect(op, args, extra.signal);
-    if (again.hash !== hash) return changedSincePreview(op);
-    return { proceed: true };
+    if (again.hash !== hash) return changedSincePreview(op, "elicitation");
+    return { proceed: true, via: "elicitation" };
   }
 
   private async inspect(
@@ -206,10 +220,11 @@ export class ConfirmationGate {
   }
 }
 
-function refused(op: Operation, text: string): GateDecision {
+function refused(op: Operation, via: ConfirmedBy, text: string): GateDecision {
   return {
     proceed: false,
     outcome: "refused",
+    via,
     result: {
       isError: true,
       content: [{ type: "text", text }],
@@ -218,9 +233,10 @@ function refused(op: Operation, text: string): GateDecision {
   };
 }
 
-function changedSincePreview(op: Operation): GateDecision {
+function changedSincePreview(op: Operation, via: ConfirmedBy): GateDecision {
   return refused(
     op,
+    via,
     `The target changed since the preview was made, so nothing was changed. Call ${op.name} without confirmation_token to get a new preview of the current state and confirm again.`,
   );
 }

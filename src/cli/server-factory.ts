@@ -1,0 +1,72 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { AuditLog } from "../audit/log.js";
+import { DEFAULT_PROFILE } from "../config/index.js";
+import type { Logger } from "../logging.js";
+import {
+  type ConfirmationOptions,
+  type ConfirmationTokens,
+  createMcpServer,
+  type ToolSelection,
+} from "../mcp/index.js";
+import { registerReporting } from "../mcp/reporting/index.js";
+import type { ServerContext } from "../transports/types.js";
+import type { ProfileRuntime } from "./profiles.js";
+
+export interface ServerFactoryOptions {
+  profiles: ReadonlyMap<string, ProfileRuntime>;
+  logger: Logger;
+  version: string;
+  confirmation: ConfirmationOptions;
+  /** one registry for the process (see createMcpServer) */
+  confirmationTokens: ConfirmationTokens | undefined;
+  audit: AuditLog | undefined;
+  transport: "stdio" | "http";
+}
+
+export type ServerFactory = (selection: ToolSelection, context?: ServerContext) => McpServer;
+
+/**
+ * Builds the server for one connection (stdio), session or stateless request: the operator's selection,
+ * narrowed by the HTTP token's grant, on the client of the token's key profile, reporting each call to the
+ * audit log under the token's name.
+ */
+export function serverFactory(options: ServerFactoryOptions): ServerFactory {
+  const { logger, audit } = options;
+  return (selection, context) => {
+    const grant = context?.principal.grant;
+    const profile = options.profiles.get(grant?.profile ?? DEFAULT_PROFILE);
+    // loadConfig refuses a token whose profile is not configured; this guards the wiring
+    if (!profile) throw new Error(`no key profile ${JSON.stringify(grant?.profile)}`);
+    const caller = {
+      token: context?.principal.name ?? null,
+      profile: profile.name,
+      transport: options.transport,
+    };
+    return createMcpServer({
+      client: profile.client,
+      logger,
+      version: options.version,
+      readOnly: selection.readOnly,
+      toolsets: selection.toolsets,
+      tools: selection.tools,
+      excludeTools: selection.excludeTools,
+      restrict: grant && {
+        readOnly: grant.readOnly,
+        toolsets: grant.toolsets,
+        tools: grant.tools,
+        excludeTools: grant.excludeTools,
+      },
+      confirmation: options.confirmation,
+      confirmationTokens: options.confirmationTokens,
+      onToolCall: audit ? (call) => audit.record(call, caller) : undefined,
+      extend: (server, extension) =>
+        registerReporting(server, {
+          client: profile.client,
+          logger,
+          store: profile.store,
+          hasDevkey: Boolean(profile.credentials.devkey),
+          isToolSelected: extension.isToolSelected,
+        }),
+    });
+  };
+}

@@ -1,0 +1,140 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO, type Sandbox, startSandbox } from "../../sandbox/index.js";
+import { type Child, cleanEnv, ensureBuilt, runCli } from "./child.js";
+
+const TOKEN = "e2e-file-token-0123456789abcdef0123456789abcdef";
+const children: Child[] = [];
+const dir = mkdtempSync(join(tmpdir(), "tokens-e2e-"));
+
+function cli(args: string[], env: Record<string, string> = {}): Child {
+  const child = runCli(args, cleanEnv(env));
+  children.push(child);
+  return child;
+}
+
+beforeAll(ensureBuilt, 180_000);
+afterAll(async () => {
+  await Promise.all(children.map((c) => c.kill("SIGKILL")));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("hash-token and the tokens file (built CLI)", { timeout: 60_000 }, () => {
+  it("hash-token prints the SHA-256 of the token on stdin", async () => {
+    const c = cli(["hash-token"]);
+    c.proc.stdin?.end(`${TOKEN}\n`);
+    expect(await c.exited).toBe(0);
+    expect(c.stdout()).toBe(`${createHash("sha256").update(TOKEN).digest("hex")}\n`);
+  });
+
+  it("hash-token refuses short tokens, arguments, and never echoes the input", async () => {
+    const short = cli(["hash-token"]);
+    short.proc.stdin?.end("short-token-123");
+    expect(await short.exited).toBe(2);
+    expect(short.stderr()).toMatch(/at least 32/);
+    expect(short.stderr()).not.toContain("short-token-123");
+    const arg = cli(["hash-token", TOKEN]);
+    arg.proc.stdin?.end("");
+    expect(await arg.exited).toBe(2);
+    expect(arg.stderr()).toMatch(/takes no arguments/);
+    expect(arg.stdout()).toBe("");
+  });
+
+  it("an invalid tokens file stops the server with exit 2 and a clear message", async () => {
+    const path = join(dir, "bad.json");
+    writeFileSync(path, JSON.stringify({ tokens: [{ name: "bot", token: TOKEN }] }));
+    const c = cli(["--http", "--port", "0"], { MCP_HTTP_TOKENS_FILE: path });
+    expect(await c.exited).toBe(2);
+    expect(c.stderr()).toMatch(/MCP_HTTP_TOKENS_FILE .*tokens\[0\].*unknown field "token"/);
+    expect(c.stderr()).not.toContain(TOKEN);
+  });
+
+  describe("serving with profiles, a tokens file and an audit log", () => {
+    let sandbox: Sandbox;
+    beforeAll(async () => {
+      sandbox = await startSandbox();
+    });
+    afterAll(async () => {
+      await sandbox?.close();
+    });
+
+    it("a read-only token sees no write tool; writes are audited to the file, without secrets", async () => {
+      const readOnly = `${TOKEN}-ro`;
+      const tokensPath = join(dir, "tokens.json");
+      const auditPath = join(dir, "audit.jsonl");
+      const sha = (t: string) => createHash("sha256").update(t).digest("hex");
+      writeFileSync(
+        tokensPath,
+        JSON.stringify({
+          tokens: [
+            { name: "support-bot", sha256: sha(readOnly), read_only: true },
+            { name: "team-a", sha256: sha(TOKEN), profile: "team-a", toolsets: ["acme"] },
+          ],
+        }),
+      );
+      const keys = sandbox.keys;
+      const env = {
+        DIGICERT_BASE_URL: sandbox.url,
+        DIGICERT_PARTNER_API_KEY: keys.parent,
+        DIGICERT_PROFILES: JSON.stringify({ "team-a": { subaccount_keys_env: "TEAM_A_KEYS" } }),
+        TEAM_A_KEYS: JSON.stringify({ 1001: keys.subaccounts[1001] }),
+        MCP_HTTP_TOKENS_FILE: tokensPath,
+        MCP_AUDIT_LOG: auditPath,
+      };
+      const c = cli(["--http", "--port", "0"], env);
+      const line = await c.waitForStderr((l) => l.includes("serving MCP over Streamable HTTP"));
+      const url = (JSON.parse(line) as { url: string }).url;
+      const connect = async (token: string) => {
+        const client = new Client({ name: "e2e", version: "0" });
+        await client.connect(
+          new StreamableHTTPClientTransport(new URL(url), {
+            requestInit: { headers: { authorization: `Bearer ${token}` } },
+          }),
+        );
+        return client;
+      };
+      const support = await connect(readOnly);
+      const names = (await support.listTools()).tools.map((t) => t.name);
+      expect(names).toContain("get_acme_contract");
+      expect(names).not.toContain("cancel_acme_contract");
+      expect(names).not.toContain("add_sans");
+      await support.close();
+
+      const team = await connect(TOKEN);
+      const ok = await team.callTool({
+        name: "add_sans",
+        arguments: { acme_contract_id: DEMO.contracts.dv, account_id: 1001, sans: ["e2e-audit.example.com"] },
+      });
+      expect(ok.isError).toBeFalsy();
+      const denied = await team.callTool({
+        name: "add_sans",
+        arguments: {
+          acme_contract_id: DEMO.contracts.withCertificates,
+          account_id: 1004,
+          sans: ["x.example.com"],
+        },
+      });
+      expect(denied.isError).toBe(true);
+      await team.close();
+      expect(await c.kill("SIGTERM")).toBe(0);
+
+      const audit = readFileSync(auditPath, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(audit.map((a) => [a.token, a.profile, a.tool, a.outcome])).toEqual([
+        ["team-a", "team-a", "add_sans", "ok"],
+        ["team-a", "team-a", "add_sans", "error:config"],
+      ]);
+      const everything = readFileSync(auditPath, "utf8") + c.stderr();
+      for (const s of [TOKEN, readOnly, keys.parent, ...Object.values(keys.subaccounts), keys.devkey]) {
+        expect(everything).not.toContain(s);
+      }
+    });
+  });
+});

@@ -1,0 +1,283 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DEMO, type Sandbox, startSandbox } from "../../sandbox/index.js";
+import { AuditLog } from "../../src/audit/log.js";
+import { openProfiles, type ProfileRuntime } from "../../src/cli/profiles.js";
+import { serverFactory } from "../../src/cli/server-factory.js";
+import type { HashedToken, HttpConfig } from "../../src/config/index.js";
+import { OPERATIONS } from "../../src/operations/index.js";
+import { tokenHash } from "../../src/transports/auth.js";
+import { type RunningHttpServer, startHttpServer } from "../../src/transports/http.js";
+import { connectClient, httpConfig, INITIALIZE, mcpHeaders, memoryLogger, raw, TOKEN_A } from "./helpers.js";
+
+// Tokens as clients send them; the server only ever sees their hashes (below) and MCP_HTTP_TOKEN's TOKEN_A.
+const SUPPORT = "support-bot-token-0123456789abcdef0123456789";
+const TEAM_A = "team-a-token-0123456789abcdef0123456789abcdef";
+const TEAM_B = "team-b-token-0123456789abcdef0123456789abcdef";
+const ACME_ONLY = "acme-only-token-0123456789abcdef0123456789ab";
+
+const GRANTS: HashedToken[] = [
+  { name: "support-bot", sha256: tokenHash(SUPPORT), readOnly: true, profile: "default" },
+  { name: "team-a", sha256: tokenHash(TEAM_A), readOnly: false, profile: "team-a" },
+  { name: "team-b", sha256: tokenHash(TEAM_B), readOnly: false, profile: "team-b", maxBodyBytes: 2048 },
+  {
+    name: "acme-only",
+    sha256: tokenHash(ACME_ONLY),
+    readOnly: false,
+    profile: "default",
+    toolsets: ["acme"],
+  },
+];
+const WRITE_TOOLS = OPERATIONS.filter((op) => op.effect !== "read").map((op) => op.name);
+
+let sandbox: Sandbox;
+let profiles: Map<string, ProfileRuntime>;
+let dir: string;
+let auditPath: string;
+let audit: AuditLog;
+const log = memoryLogger();
+const running: RunningHttpServer[] = [];
+const closers: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  dir = mkdtempSync(join(tmpdir(), "tokens-http-"));
+  const k = sandbox.keys;
+  profiles = openProfiles({
+    defaultCredentials: {
+      parentKey: k.parent,
+      subaccountKey: k.subaccounts[1001],
+      subaccountKeys: { ...k.subaccounts },
+      devkey: k.devkey,
+    },
+    profiles: {
+      // team A owns subaccount 1001, team B subaccount 1004: neither profile holds the other's key
+      "team-a": { subaccountKeys: { 1001: k.subaccounts[1001] as string } },
+      "team-b": { subaccountKeys: { 1004: k.subaccounts[1004] as string } },
+    },
+    baseUrl: sandbox.url,
+    timeouts: {},
+    dataDir: dir,
+    logger: log.logger,
+  });
+  auditPath = join(dir, "audit.jsonl");
+  const opened = AuditLog.open({ kind: "file", path: auditPath }, { secrets: allSecrets() });
+  if (!opened) throw new Error("no audit log");
+  audit = opened;
+});
+afterEach(async () => {
+  for (const c of closers.splice(0)) await c().catch(() => undefined);
+  for (const s of running.splice(0)) await s.close();
+  sandbox.reset();
+});
+afterAll(async () => {
+  audit.close();
+  for (const p of profiles.values()) await p.client.close();
+  await sandbox.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function allSecrets(): string[] {
+  const k = sandbox.keys;
+  return [k.parent, k.devkey, ...Object.values(k.subaccounts), SUPPORT, TEAM_A, TEAM_B, ACME_ONLY, TOKEN_A];
+}
+
+async function start(overrides: Partial<HttpConfig> = {}): Promise<RunningHttpServer> {
+  const factory = serverFactory({
+    profiles,
+    logger: log.logger,
+    version: "9.9.9-test",
+    confirmation: { mode: "required", secret: "s".repeat(32) },
+    confirmationTokens: undefined,
+    audit,
+    transport: "http",
+  });
+  const server = await startHttpServer(
+    httpConfig({
+      tokens: [TOKEN_A],
+      hashedTokens: GRANTS,
+      rateLimit: { perMinute: 0, burst: 1 },
+      ...overrides,
+    }),
+    { createServer: (context) => factory({}, context), logger: log.logger, version: "9.9.9-test" },
+  );
+  running.push(server);
+  return server;
+}
+
+async function client(url: string, token: string) {
+  const c = await connectClient(url, token);
+  closers.push(() => c.client.close());
+  return c.client;
+}
+
+function text(result: CallToolResult): string {
+  const first = result.content[0];
+  return first?.type === "text" ? first.text : "";
+}
+
+describe("tokens file over HTTP", () => {
+  it("accepts a token whose hash is in the file, and not the hash itself", async () => {
+    const server = await start();
+    const c = await client(server.url, SUPPORT);
+    expect((await c.listTools()).tools.length).toBeGreaterThan(0);
+    for (const bearer of [tokenHash(SUPPORT), tokenHash(SUPPORT).toUpperCase(), `${SUPPORT}x`]) {
+      const res = await raw(server.url, { headers: mcpHeaders(bearer), body: INITIALIZE });
+      expect(res.status).toBe(401);
+    }
+  });
+
+  it("read-only token: no write tool is listed, and calling one by name does nothing", async () => {
+    const server = await start();
+    const c = await client(server.url, SUPPORT);
+    const names = (await c.listTools()).tools.map((t) => t.name);
+    expect(names).toContain("get_acme_contract");
+    for (const w of WRITE_TOOLS) expect(names).not.toContain(w);
+    sandbox.stats.clear();
+    const r = (await c.callTool({
+      name: "cancel_acme_contract",
+      arguments: { acme_contract_id: DEMO.contracts.ov },
+    })) as CallToolResult;
+    expect(r.isError).toBe(true);
+    expect(text(r)).toMatch(/not found|unknown tool/i);
+    expect(sandbox.stats.snapshot().total).toBe(0);
+    expect(sandbox.store.contracts.get(DEMO.contracts.ov)?.canceledAt).toBeNull();
+    // full-access MCP_HTTP_TOKEN on the same server still sees them
+    const full = await client(server.url, TOKEN_A);
+    expect((await full.listTools()).tools.map((t) => t.name)).toContain("cancel_acme_contract");
+  });
+
+  it("toolset-limited token: only that toolset's tools", async () => {
+    const server = await start();
+    const c = await client(server.url, ACME_ONLY);
+    const tools = (await c.listTools()).tools.map((t) => t.name);
+    const acme = OPERATIONS.filter((op) => op.toolset === "acme").map((op) => op.name);
+    expect(tools.sort()).toEqual([...acme].sort());
+    const r = (await c.callTool({ name: "list_api_keys", arguments: {} })) as CallToolResult;
+    expect(r.isError).toBe(true);
+  });
+
+  it("a token on profile A cannot reach a subaccount of profile B: config error, nothing sent", async () => {
+    const server = await start();
+    const a = await client(server.url, TEAM_A);
+    const own = (await a.callTool({
+      name: "get_acme_contract",
+      arguments: { acme_contract_id: DEMO.contracts.dv, account_id: DEMO.subFull },
+    })) as CallToolResult;
+    expect(own.isError, text(own)).toBeFalsy();
+    sandbox.stats.clear();
+    const other = (await a.callTool({
+      name: "list_acme_certificates",
+      arguments: { acme_contract_id: DEMO.contracts.withCertificates, account_id: DEMO.subCerts },
+    })) as CallToolResult;
+    expect(other.isError).toBe(true);
+    expect(text(other)).toMatch(/no key is configured for subaccount 1004.*configured: 1001/s);
+    expect(other.structuredContent).toMatchObject({ error: { kind: "config" } });
+    // and without account_id it cannot fall back to a parent key it does not have
+    const parent = (await a.callTool({ name: "list_api_keys", arguments: {} })) as CallToolResult;
+    expect(parent.isError, text(parent)).toBeFalsy();
+    const report = (await a.callTool({ name: "get_account_reporting", arguments: {} })) as CallToolResult;
+    expect(report.isError).toBe(true);
+    expect(text(report)).toMatch(/parent-account key/);
+    // the sandbox saw only team A's own key
+    const snapshot = sandbox.stats.snapshot();
+    expect(JSON.stringify(snapshot)).not.toMatch(/list_acme_certificates|get_account_reporting/);
+    // team B, the other way round
+    const b = await client(server.url, TEAM_B);
+    const r = (await b.callTool({
+      name: "add_sans",
+      arguments: { acme_contract_id: DEMO.contracts.dv, account_id: DEMO.subFull, sans: ["b.example.com"] },
+    })) as CallToolResult;
+    expect(r.isError).toBe(true);
+    expect(text(r)).toMatch(/no key is configured for subaccount 1001/);
+    expect(sandbox.store.contracts.get(DEMO.contracts.dv)?.sans).not.toContain("b.example.com");
+  });
+
+  it("per-token body limit", async () => {
+    const server = await start();
+    const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping", params: { pad: "x".repeat(4096) } });
+    expect((await raw(server.url, { headers: mcpHeaders(TEAM_B), body })).status).toBe(413);
+    expect((await raw(server.url, { headers: mcpHeaders(TEAM_A), body })).status).not.toBe(413);
+  });
+
+  it("stateless mode builds each request's server for the token too", async () => {
+    const server = await start({ stateless: true });
+    const c = await client(server.url, SUPPORT);
+    const names = (await c.listTools()).tools.map((t) => t.name);
+    for (const w of WRITE_TOOLS) expect(names).not.toContain(w);
+  });
+
+  it("audits writes under the token's name and profile, with no key or token in the file", async () => {
+    const server = await start();
+    const a = await client(server.url, TEAM_A);
+    const before = readFileSync(auditPath, "utf8").length;
+    await a.callTool({
+      name: "add_sans",
+      arguments: { acme_contract_id: DEMO.contracts.dv, account_id: DEMO.subFull, sans: [TEAM_A] },
+    });
+    await a.callTool({
+      name: "add_sans",
+      arguments: { acme_contract_id: DEMO.contracts.dv, account_id: DEMO.subFull, sans: ["ok.example.com"] },
+    });
+    const lines = readFileSync(auditPath, "utf8")
+      .slice(before)
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line).toMatchObject({ token: "team-a", profile: "team-a", transport: "http", tool: "add_sans" });
+      expect(line.session).toMatch(/^[0-9a-f-]{8}$/);
+    }
+    expect(lines.map((l) => l.outcome)).toEqual(["error:invalid_arguments", "ok"]);
+    const all = readFileSync(auditPath, "utf8");
+    for (const s of allSecrets()) expect(all).not.toContain(s);
+  });
+
+  it("never sends a session's own bearer token back, even when the agent pastes it", async () => {
+    const server = await start();
+    const a = await client(server.url, TEAM_A);
+    const r = await a.callTool({
+      name: "add_sans",
+      arguments: { acme_contract_id: DEMO.contracts.dv, sans: [TEAM_A] },
+    });
+    expect(r.isError).toBe(true);
+    expect(JSON.stringify(r)).not.toContain(TEAM_A);
+  });
+});
+
+describe("per-token rate limit", () => {
+  it("answers 429 with Retry-After and a JSON-RPC error; other tokens are unaffected", async () => {
+    const server = await start({ rateLimit: { perMinute: 6, burst: 3 } });
+    for (let i = 0; i < 3; i++) {
+      expect((await raw(server.url, { headers: mcpHeaders(TEAM_A), body: INITIALIZE })).status).toBe(200);
+    }
+    const limited = await raw(server.url, { headers: mcpHeaders(TEAM_A), body: INITIALIZE });
+    expect(limited.status).toBe(429);
+    const wait = Number(limited.headers["retry-after"]);
+    expect(wait).toBeGreaterThanOrEqual(1);
+    expect(wait).toBeLessThanOrEqual(10);
+    expect(JSON.parse(limited.body)).toMatchObject({
+      jsonrpc: "2.0",
+      error: { code: -32000, message: expect.stringMatching(/Too many requests.*retry after/) },
+      id: null,
+    });
+    expect((await raw(server.url, { headers: mcpHeaders(TEAM_B), body: INITIALIZE })).status).toBe(200);
+    expect((await raw(server.url, { headers: mcpHeaders(TOKEN_A), body: INITIALIZE })).status).toBe(200);
+    // a wrong token is refused as unauthorized, not counted against anyone
+    expect((await raw(server.url, { headers: mcpHeaders(`${TEAM_A}x`), body: INITIALIZE })).status).toBe(401);
+  });
+
+  it("a token's own rate_limit wins over the server's", async () => {
+    const server = await start({
+      rateLimit: { perMinute: 6, burst: 2 },
+      hashedTokens: GRANTS.map((g) => (g.name === "team-b" ? { ...g, rateLimit: 0 } : g)),
+    });
+    for (let i = 0; i < 5; i++) {
+      expect((await raw(server.url, { headers: mcpHeaders(TEAM_B), body: INITIALIZE })).status).toBe(200);
+    }
+  });
+});
