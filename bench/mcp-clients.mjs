@@ -83,7 +83,13 @@ export async function startHttpServerProcess(sandbox, { env = {} } = {}) {
   const port = await freePort();
   const token = randomBytes(24).toString("base64url");
   const child = spawn(process.execPath, [CLI, "--http", "--port", String(port), "--host", "127.0.0.1"], {
-    env: serverEnv(sandbox, { MCP_HTTP_TOKEN: token, MCP_HTTP_MAX_SESSIONS: "500", ...env }),
+    // no per-token rate limit (default 600/min): the figures are the server's cost, not its throttle
+    env: serverEnv(sandbox, {
+      MCP_HTTP_TOKEN: token,
+      MCP_HTTP_MAX_SESSIONS: "500",
+      MCP_HTTP_RATE_LIMIT: "0",
+      ...env,
+    }),
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";

@@ -42,8 +42,10 @@ const read = (name) => {
   return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : undefined;
 };
 const targets = [];
+// only results written by this run (a failed benchmark leaves the previous run's file behind)
+const ran = (name) => runs.some((r) => r.name === name && r.exit === 0);
 const overhead = read("overhead");
-if (overhead && selected.some((b) => b.name === "overhead")) {
+if (overhead && ran("overhead")) {
   const stdio = overhead.results.find((r) => r.variant.startsWith("stdio"));
   targets.push([
     "tool-call overhead: stdio p50 within 1 ms of direct",
@@ -52,7 +54,7 @@ if (overhead && selected.some((b) => b.name === "overhead")) {
   ]);
 }
 const cold = read("cold-start");
-if (cold && selected.some((b) => b.name === "cold-start")) {
+if (cold && ran("cold-start")) {
   const ours = cold.results[0];
   const ref = cold.results[cold.results.length - 1];
   targets.push([
@@ -62,7 +64,7 @@ if (cold && selected.some((b) => b.name === "cold-start")) {
   ]);
 }
 const cost = read("agent-cost");
-if (cost && selected.some((b) => b.name === "agent-cost")) {
+if (cost && ran("agent-cost")) {
   targets.push([
     "agent cost: all tools under 6,000 tokens",
     `${cost.tools_list.total.o200k} o200k / ${cost.tools_list.total.cl100k} cl100k`,
