@@ -58,6 +58,7 @@ export function serverFactory(options: ServerFactoryOptions): ServerFactory {
       },
       confirmation: options.confirmation,
       confirmationTokens: options.confirmationTokens,
+      caller: context?.principal.name,
       onToolCall: audit ? (call) => audit.record(call, caller) : undefined,
       extend: (server, extension) =>
         registerReporting(server, {

@@ -48,6 +48,8 @@ export interface McpServerOptions extends ToolSelection {
    * operator's selection without merging the two. Its `readOnly` adds to the operator's.
    */
   restrict?: ToolSelection;
+  /** the caller's name (HTTP bearer token name): confirmation tokens are bound to it as well as the session */
+  caller?: string;
   /** told once per catalog tool call, after it ended, with safe facts only (see ToolCallRecord): audit log */
   onToolCall?: ToolCallHook;
   /** registers further tools/resources (e.g. reporting) on the same server */
@@ -74,7 +76,7 @@ export function createMcpServer(options: McpServerOptions): McpServer {
           ttlMs: options.confirmation.ttlMs ?? DEFAULT_CONFIRMATION_TTL_MS,
           now: options.now ?? Date.now,
         }));
-  const gate = new ConfirmationGate({ server, client: options.client, tokens });
+  const gate = new ConfirmationGate({ server, client: options.client, tokens, caller: options.caller });
   const restrict = options.restrict;
   const selected: ExtensionContext["isToolSelected"] = (tool) =>
     isToolSelected(options, tool) && (restrict === undefined || isToolSelected(restrict, tool));

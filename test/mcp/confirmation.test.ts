@@ -83,6 +83,25 @@ describe("confirmation by token (clients without elicitation)", () => {
     expect(sandbox.stats.count("remove_sans")).toBe(1);
   });
 
+  it("a token made for one caller is refused for another (stateless HTTP has no session to bind to)", async () => {
+    const { ConfirmationTokens } = await import("../../src/mcp/index.js");
+    const { TEST_SECRET } = await import("./harness.js");
+    const shared = new ConfirmationTokens({ secret: TEST_SECRET, ttlMs: 60_000, now: Date.now });
+    const [alice, bob] = await Promise.all(
+      ["alice", "bob"].map((caller) =>
+        startHarness({ sandbox, server: { confirmationTokens: shared, caller } }),
+      ),
+    );
+    opened.push(alice as Harness, bob as Harness);
+    const args = { acme_contract_id: OV, sans: ["www.example.com"] };
+    const token = structured(await (alice as Harness).call("remove_sans", args)).confirmation_token as string;
+    const stolen = await (bob as Harness).call("remove_sans", { ...args, confirmation_token: token });
+    expect(stolen.isError).toBe(true);
+    expect(sandbox.stats.count("remove_sans")).toBe(0);
+    const own = await (alice as Harness).call("remove_sans", { ...args, confirmation_token: token });
+    expect(structured(own)).toMatchObject({ ok: true, status: "done" });
+  });
+
   it("a token expires", async () => {
     const { token } = await preview("cancel_acme_contract", { acme_contract_id: OV });
     clock += 5 * 60_000 + 1;

@@ -30,6 +30,11 @@ export interface GateOptions {
   client: DigiCertClient;
   /** undefined when confirmation is disabled by the operator */
   tokens: ConfirmationTokens | undefined;
+  /**
+   * Who is calling (the HTTP bearer token's name), bound into tokens besides the session: in stateless mode
+   * there is no session, and another caller must not redeem a preview made for this one.
+   */
+  caller?: string;
 }
 
 /**
@@ -59,6 +64,11 @@ function definedOnly(input: Record<string, unknown>): Record<string, unknown> {
  */
 export class ConfirmationGate {
   constructor(private readonly options: GateOptions) {}
+
+  private binding(extra: ToolExtra): string {
+    const session = extra.sessionId ?? "";
+    return this.options.caller === undefined ? session : `${session}\u0000${this.options.caller}`;
+  }
 
   /** false when the operator disabled confirmation */
   get enabled(): boolean {
@@ -96,7 +106,7 @@ export class ConfirmationGate {
       tool: op.name,
       args: hashOf(args),
       state: state.hash,
-      session: extra.sessionId ?? "",
+      session: this.binding(extra),
     });
     const expiresAt = new Date(issued.expiresAt).toISOString();
     const text = [
@@ -136,7 +146,7 @@ export class ConfirmationGate {
     const verdict = tokens.verifyAndConsume(token, {
       tool: op.name,
       args: hashOf(args),
-      session: extra.sessionId ?? "",
+      session: this.binding(extra),
     });
     if (!verdict.ok) {
       return refused(
