@@ -91,7 +91,7 @@ try {
     );
     instructions = stdio.client.getInstructions() ?? "";
     const contract = await rawCall(stdio.client, "get_acme_contract", { acme_contract_id: 10001 });
-    const contracts = await rawCall(stdio.client, "list_acme_contracts", {});
+    const contracts = await rawCall(stdio.client, "list_api_keys", {});
     out = { contract: measureResult(contract), contracts: measureResult(contracts) };
   } finally {
     await stdio.close();
@@ -180,7 +180,7 @@ try {
       ],
       [
         resultRow("get_acme_contract (one contract)", out.contract),
-        resultRow("list_acme_contracts (demo subaccount)", out.contracts),
+        resultRow("list_api_keys (demo parent account)", out.contracts),
         resultRow(
           `reporting_summary, ${out.summary_demo.contracts} contracts (demo)`,
           out.summary_demo.result,

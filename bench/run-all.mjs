@@ -7,6 +7,7 @@ import { args, fmt, machineLine, RESULTS_DIR, ROOT, table, writeResults } from "
 
 const opts = args();
 const BENCHMARKS = [
+  { name: "startup", file: "startup.mjs", budgetMs: 120_000 },
   { name: "cold-start", file: "cold-start.mjs", budgetMs: 300_000 },
   { name: "overhead", file: "overhead.mjs", budgetMs: 240_000 },
   { name: "http-throughput", file: "http-throughput.mjs", budgetMs: 180_000 },

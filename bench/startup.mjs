@@ -24,7 +24,7 @@ async function measureOnce() {
   await import("pino");
   mark("import pino");
   await import("undici");
-  mark("import undici");
+  mark("import undici (since 141024b only on the first DigiCert call)");
   const { DigiCertClient } = await import("../dist/src/client/client.js");
   const { createLogger } = await import("../dist/src/logging.js");
   mark("import src/client + logging");
@@ -33,7 +33,7 @@ async function measureOnce() {
   await import("../dist/src/transports/stdio.js");
   mark("import src/transports/stdio");
   await import("../dist/src/transports/http.js");
-  mark("import src/transports/http");
+  mark("import src/transports/http (since b54ebd4 only with --http)");
   const logger = createLogger({ level: "info" });
   const client = new DigiCertClient({
     baseUrl: "http://127.0.0.1:9",
