@@ -53,7 +53,7 @@ export const DEFAULT_TIMEOUTS: Timeouts = {
   connectMs: 5_000,
   headersMs: 20_000,
   bodyMs: 20_000,
-  totalMs: 45_000,
+  totalMs: 30_000,
 };
 
 export interface ClientOptions {

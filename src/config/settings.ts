@@ -146,7 +146,7 @@ export const SETTINGS: readonly Setting[] = [
     id: "timeoutMs",
     group: "DigiCert",
     env: "DIGICERT_TIMEOUT_MS",
-    default: "45000",
+    default: "30000",
     description: "Time limit of one tool call to DigiCert, retries included, in ms.",
   },
   {
