@@ -55,6 +55,12 @@ async function startInProcessSandbox(): Promise<Sandbox> {
  * refuses names in DIGICERT_TOOLS / DIGICERT_EXCLUDE_TOOLS that match no tool: a misspelt exclusion would
  * otherwise leave on a tool the operator meant to hide.
  */
+/** Whether the operator named single tools anywhere (flags, environment, tokens file) that must exist. */
+function namesToCheck(config: Config): boolean {
+  const named = (s: ToolSelection) => (s.tools?.length ?? 0) + (s.excludeTools?.length ?? 0) > 0;
+  return named(config) || (config.http.hashedTokens ?? []).some(named);
+}
+
 async function checkToolNames(
   config: Config,
   createAll: () => McpServer,
@@ -172,7 +178,8 @@ async function serve(config: Config, version: string): Promise<number> {
 
   let running: RunningTransport;
   try {
-    await checkToolNames(config, () => createServer({}), unknownSelectionNames);
+    // Listing every tool costs a server and a handshake before serving: only when names were given to check.
+    if (namesToCheck(config)) await checkToolNames(config, () => createServer({}), unknownSelectionNames);
     // Only the chosen transport is loaded: Streamable HTTP pulls in the SDK's HTTP server and @hono/node-server.
     if (config.transport === "http") {
       const { startHttpServer } = await import("./transports/http.js");
