@@ -2,12 +2,20 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ListToolsRequestSchema, type ListToolsResult } from "@modelcontextprotocol/sdk/types.js";
 
 type RawHandler = (request: unknown, extra: unknown) => Promise<unknown>;
+type Json = Record<string, unknown>;
+
+/** Argument schemas shorter than this (JSON characters) are cheaper to repeat than to point at. */
+const SHARE_FROM_CHARS = 400;
 
 /**
- * The SDK stamps `"$schema": "http://json-schema.org/draft-07/schema#"` on every input and output schema of
- * tools/list: ~30 tokens per tool that every agent pays for and no client needs (MCP fixes the dialect). It
- * offers no option to leave it out, so the SDK's own handler is wrapped and the key removed from its answer.
- * If a future SDK moves its handler, the registered one stays as it is (and the tools/list budget test says so).
+ * Makes tools/list cheaper for every agent without hiding anything:
+ * - The SDK stamps `"$schema": "http://json-schema.org/draft-07/schema#"` on every input and output schema: ~30
+ *   tokens per tool that no client needs (MCP fixes the dialect), with no option to leave it out.
+ * - A large argument schema that an earlier tool of the same list already spells out (the organization object of
+ *   create, replace and update) is replaced by a pointer to it. Done here, on the list actually sent, so a pointer
+ *   never names a tool the client was not given. The server validates the full schema either way.
+ * The SDK's own handler is wrapped; if a future SDK moves it, nothing changes (and the tools/list budget test
+ * says so).
  */
 export function trimToolsList(server: McpServer): void {
   const handlers = (server.server as unknown as { _requestHandlers?: Map<string, RawHandler> })
@@ -16,9 +24,29 @@ export function trimToolsList(server: McpServer): void {
   if (!original) return;
   server.server.setRequestHandler(ListToolsRequestSchema, async (request, extra) => {
     const result = (await original(request, extra)) as ListToolsResult;
+    const seen = new Map<string, { where: string; required: string }>();
     for (const tool of result.tools) {
-      delete (tool.inputSchema as Record<string, unknown>).$schema;
-      if (tool.outputSchema) delete (tool.outputSchema as Record<string, unknown>).$schema;
+      delete (tool.inputSchema as Json).$schema;
+      if (tool.outputSchema) delete (tool.outputSchema as Json).$schema;
+      const properties = tool.inputSchema.properties as Json | undefined;
+      for (const [name, schema] of Object.entries(properties ?? {})) {
+        if (!schema || typeof schema !== "object") continue;
+        const { description, required, ...shape } = schema as Json;
+        const key = JSON.stringify(shape);
+        if (key.length < SHARE_FROM_CHARS) continue;
+        const first = seen.get(key);
+        if (!first) {
+          seen.set(key, { where: `${tool.name}'s ${name}`, required: JSON.stringify(required ?? []) });
+          continue;
+        }
+        const optional =
+          JSON.stringify(required ?? []) !== first.required ? "; here every field is optional" : "";
+        const pointer = `same fields as ${first.where}${optional}`;
+        (properties as Json)[name] = {
+          type: shape.type ?? "object",
+          description: typeof description === "string" ? `${description}; ${pointer}` : pointer,
+        };
+      }
     }
     return result;
   });
