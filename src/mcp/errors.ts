@@ -33,6 +33,13 @@ export function invalidArgumentsResult(
 
 /** One place that turns any failure into a tool error the agent can act on. Never includes arguments. */
 export function errorResult(op: Operation, err: unknown): CallToolResult {
+  if (err instanceof DigiCertError && err.kind === "validation") {
+    // e.g. the catalog's cross-field check, which only the client applies: same wording as a schema error
+    return invalidArgumentsResult(
+      op,
+      err.issues.map((i) => ({ path: i.path === "(input)" ? "" : i.path, message: i.message })),
+    );
+  }
   if (err instanceof DigiCertError) {
     const lines: string[] = [];
     switch (err.kind) {
@@ -41,12 +48,6 @@ export function errorResult(op: Operation, err: unknown): CallToolResult {
           `${op.name} failed: DigiCert answered HTTP ${err.status}${err.code ? ` (${err.code})` : ""}` +
             (err.apiMessage ? `: ${err.apiMessage}` : "."),
         );
-        break;
-      case "validation":
-        lines.push(`${op.name}: invalid arguments, nothing was sent to DigiCert.`);
-        for (const issue of err.issues) {
-          lines.push(issue.path === "(input)" ? `- ${issue.message}` : `- ${issue.path}: ${issue.message}`);
-        }
         break;
       case "config":
         lines.push(`${op.name} cannot run with the current configuration; nothing was sent to DigiCert.`);
@@ -58,7 +59,7 @@ export function errorResult(op: Operation, err: unknown): CallToolResult {
           `${op.name} failed: ${err.message.replace(/\s*The change may or may not have been made[^.]*\./, "")}`,
         );
     }
-    if (err.hint && err.kind !== "validation") lines.push(`Hint: ${err.hint}`);
+    if (err.hint) lines.push(`Hint: ${err.hint}`);
     if (err.outcomeUnknown) lines.push(checkAdvice(op));
     return {
       isError: true,
