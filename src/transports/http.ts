@@ -169,7 +169,13 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
     body: unknown,
   ): Promise<void> => {
     const server = deps.createServer({ principal: { name: caller.name, grant: caller.grant } });
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    // Plain JSON answers instead of an SSE stream: without a session nothing can follow the answer (no
+    // elicitation, no later notification), and the stream's extra writes cost (A/B, 500 stateless calls:
+    // p99 44 -> 27 ms; p50 unchanged, where building a server per request dominates).
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
     scrubOutgoing(transport, bearer);
     res.once("close", () => {
       void transport.close().catch(() => undefined);
