@@ -2,7 +2,7 @@
 // Wall time to tools/list and the server's CPU time by then (steadier than wall time on a busy machine).
 //
 //   cp -r dist .tmp/before/dist && cp package.json .tmp/before/   # build A (before the change)
-//   npx tsc -p .                                                    # build B (after) in dist/
+//   npm run build                                                   # build B (after) in dist/
 //   node bench/ab-cold-start.mjs .tmp/before/dist dist [--runs 20]
 //
 // A copy must sit two levels below the repository (e.g. .tmp/before/dist) so it finds node_modules and the

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { inputSchema, type Operation } from "../operations/index.js";
 import { compactInputJsonSchema, compactOutputJsonSchema, withJsonSchema } from "./json-schema.js";
 import { pagedField } from "./paging.js";
+import { schemaJson } from "./precomputed-schemas.js";
 
 type AnyObject = ReturnType<typeof inputSchema>;
 
@@ -95,12 +96,32 @@ function shownName(key: string): string {
 
 const advertisedCache = new WeakMap<Operation, Cached>();
 
+/** Key of a tool's schema in the precomputed file: tool, input or output, with or without confirmation. */
+function schemaKey(op: Operation, kind: "input" | "output", options: SchemaOptions): string {
+  return `${op.name}:${kind}${needsConfirmation(op, options) ? ":confirm" : ""}`;
+}
+
 function advertisedJson(op: Operation, options: SchemaOptions): Record<string, unknown> {
-  const json = compactInputJsonSchema(toolInputSchema(op, options));
-  if (!needsConfirmation(op, options) && json.properties && typeof json.properties === "object") {
-    delete (json.properties as Record<string, unknown>).confirmation_token;
+  return schemaJson(schemaKey(op, "input", options), () => {
+    const json = compactInputJsonSchema(toolInputSchema(op, options));
+    if (!needsConfirmation(op, options) && json.properties && typeof json.properties === "object") {
+      delete (json.properties as Record<string, unknown>).confirmation_token;
+    }
+    return json;
+  });
+}
+
+/**
+ * Computes every catalog tool's advertised schemas (with and without confirmation), bypassing the caches:
+ * for `collectSchemaJson`, under `recordSchemaJson`.
+ */
+export function computeCatalogSchemas(operations: readonly Operation[]): void {
+  for (const op of operations) {
+    for (const confirmation of [true, false]) {
+      advertisedJson(op, { confirmation });
+      buildOutputSchema(op, { confirmation });
+    }
   }
-  return json;
 }
 
 /**
@@ -146,5 +167,8 @@ function buildOutputSchema(op: Operation, options: SchemaOptions): AnyObject {
   const schema = z.looseObject(shape);
   // Only the envelope is advertised: agents read `summary` and the tool text, and every level of `data` listed
   // here cost each client ~800 tokens of tools/list for all tools (measured) while no model is shown it.
-  return withJsonSchema(schema, compactOutputJsonSchema(schema, 1));
+  return withJsonSchema(
+    schema,
+    schemaJson(schemaKey(op, "output", options), () => compactOutputJsonSchema(schema, 1)),
+  );
 }

@@ -29,6 +29,15 @@ export async function ensureBuilt(): Promise<void> {
     // tsc emits even when another module has type errors mid-work; the tests then show what breaks.
     execFile(process.execPath, [tsc, "-p", ROOT], { cwd: ROOT, timeout: 120_000 }, () => done());
   });
+  // the rest of `npm run build`: the precomputed tool schemas (without them the server computes its own)
+  await new Promise<void>((done) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, "scripts/precompute-schemas.mjs")],
+      { cwd: ROOT, timeout: 60_000 },
+      () => done(),
+    );
+  });
   if (!existsSync(CLI)) throw new Error("build failed: dist/src/cli.js missing (run npx tsc -p .)");
 }
 

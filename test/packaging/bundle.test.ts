@@ -85,7 +85,14 @@ describe.runIf(enabled)("MCP Bundle (.mcpb)", () => {
 
   it("holds the manifest, the compiled server and its documents", () => {
     expect(manifest).toEqual(JSON.parse(readFileSync(join(ROOT, "manifest.json"), "utf8")));
-    for (const file of ["manifest.json", "package.json", "LICENSE", "README.md", "dist/src/cli.js"]) {
+    for (const file of [
+      "manifest.json",
+      "package.json",
+      "LICENSE",
+      "README.md",
+      "dist/src/cli.js",
+      "dist/src/mcp/precomputed-schemas.json",
+    ]) {
       expect(files, file).toContain(file);
     }
     expect(files).toContain(manifest.server.entry_point);

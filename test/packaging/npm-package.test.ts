@@ -91,6 +91,10 @@ describe("npm package contents", () => {
     expect(bin.startsWith("#!/usr/bin/env node")).toBe(true);
   });
 
+  it("ships the tools' precomputed JSON Schemas (written by the build next to the built code)", () => {
+    expect(paths).toContain("dist/src/mcp/precomputed-schemas.json");
+  });
+
   it("has no tests, sources, CI files, secrets, source maps or build artefacts", () => {
     const forbidden = [
       /^test\//,

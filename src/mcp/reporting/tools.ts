@@ -15,6 +15,7 @@ import {
 } from "../../reporting/index.js";
 import { ownerOf } from "../../reporting/model.js";
 import { compactInputJsonSchema, compactOutputJsonSchema, withJsonSchema } from "../json-schema.js";
+import { schemaJson } from "../precomputed-schemas.js";
 import { type ReportingContext, reasonOf } from "./context.js";
 import {
   accountIdIn,
@@ -31,18 +32,24 @@ import { contractLines, diffText, domainText, expiringText, snapshotLine } from 
 import { csvUri, diffUri, snapshotUri, summaryUri } from "./uris.js";
 
 /** Input as the agent sees it in tools/list: full structure, minus keywords the server checks anyway. */
-function input<S extends z.ZodRawShape>(shape: S) {
+function input<S extends z.ZodRawShape>(tool: string, shape: S) {
   const schema = z.strictObject(shape);
-  return withJsonSchema(schema, compactInputJsonSchema(schema));
+  return withJsonSchema(
+    schema,
+    schemaJson(`${tool}:input`, () => compactInputJsonSchema(schema)),
+  );
 }
 
 /**
  * Result schema: validated in full, but tools/list shows only its top-level fields (nested ones are plain
  * "object"), which keeps these five tools near 1,400 tokens of tools/list instead of 4,500.
  */
-function output<S extends z.ZodRawShape>(shape: S) {
+function output<S extends z.ZodRawShape>(tool: string, shape: S) {
   const schema = z.object(shape);
-  return withJsonSchema(schema, compactOutputJsonSchema(schema, 1));
+  return withJsonSchema(
+    schema,
+    schemaJson(`${tool}:output`, () => compactOutputJsonSchema(schema, 1)),
+  );
 }
 
 /** Every reporting tool reads DigiCert and writes only the local snapshot store. */
@@ -113,8 +120,8 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
       title: "Take reporting snapshot",
       description:
         "Fetch ACME reporting now and store it as a snapshot (only the check time moves if nothing changed). Returns counts and changes since the previous one.",
-      inputSchema: input({}),
-      outputSchema: output({
+      inputSchema: input("take_reporting_snapshot", {}),
+      outputSchema: output("take_reporting_snapshot", {
         snapshot: snapshotMetaOut,
         created: z.boolean(),
         previous_id: z.string().nullable(),
@@ -160,12 +167,12 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
       title: "Reporting summary",
       description:
         "Summary of a reporting snapshot (default latest): totals, per product/subaccount, expiring, canceled. With account_id: that subaccount only, plus its contracts.",
-      inputSchema: input({
+      inputSchema: input("reporting_summary", {
         snapshot_id: snapshotIdIn,
         account_id: accountIdIn.optional(),
         limit: limitIn(200, 50).describe("max contracts listed with account_id (≤200)"),
       }),
-      outputSchema: output({
+      outputSchema: output("reporting_summary", {
         snapshot: snapshotMetaOut,
         account_id: z.number().int().optional(),
         summary: summaryOut,
@@ -242,12 +249,12 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
       title: "Compare reporting snapshots",
       description:
         "What changed between two snapshots (default: the one before latest → latest): contracts added, removed, canceled; SANs; expiry.",
-      inputSchema: input({
+      inputSchema: input("compare_reporting_snapshots", {
         from_id: snapshotIdIn.describe("older snapshot id; default the one before to_id"),
         to_id: snapshotIdIn,
         limit: limitIn(100, 20).describe("max items per list (≤100)"),
       }),
-      outputSchema: output({
+      outputSchema: output("compare_reporting_snapshots", {
         from: snapshotMetaOut.nullable(),
         to: snapshotMetaOut,
         diff: diffOut.nullable(),
@@ -297,13 +304,13 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
       title: "Find contracts covering a domain",
       description:
         "Which ACME contracts, across all subaccounts, cover a domain: exact SAN or a *.parent wildcard (one label). Case-insensitive, IDN-aware.",
-      inputSchema: input({
+      inputSchema: input("find_contracts_for_domain", {
         domain: z.string().min(1).max(300).describe("e.g. shop.example.com"),
         snapshot_id: snapshotIdIn,
         include_canceled: z.boolean().default(true),
         limit: limitIn(200, 50),
       }),
-      outputSchema: output({
+      outputSchema: output("find_contracts_for_domain", {
         snapshot_id: z.string(),
         domain: z.string(),
         total: z.number(),
@@ -338,14 +345,14 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
       title: "List expiring contracts",
       description:
         "Contracts (not canceled) whose valid_till is within N days from now, soonest first; optional subaccount filter. Pages with offset.",
-      inputSchema: input({
+      inputSchema: input("list_expiring_contracts", {
         days: z.number().int().min(1).max(3650).default(30),
         account_id: accountIdIn.optional(),
         snapshot_id: snapshotIdIn,
         offset: z.number().int().min(0).default(0),
         limit: limitIn(200, 50),
       }),
-      outputSchema: output({
+      outputSchema: output("list_expiring_contracts", {
         snapshot_id: z.string(),
         as_of: z.string(),
         days: z.number(),
