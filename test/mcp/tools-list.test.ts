@@ -64,13 +64,9 @@ describe("tools/list", () => {
 
   it("points later tools at an argument schema an earlier tool spells out, only within the list sent", async () => {
     const byName = new Map(h.tools.map((t) => [t.name, t]));
+    type Props = Record<string, { description?: string; properties?: unknown }>;
     const org = (name: string) =>
-      (
-        byName.get(name)?.inputSchema.properties as Record<
-          string,
-          { description?: string; properties?: unknown }
-        >
-      ).organization;
+      (byName.get(name)?.inputSchema.properties as Props | undefined)?.organization;
     expect(org("create_acme_contract")?.properties).toBeDefined();
     expect(org("replace_acme_contract")?.description).toMatch(
       /same fields as create_acme_contract's organization/,
