@@ -1,4 +1,10 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type {
+  JsonSchemaType,
+  JsonSchemaValidator,
+  jsonSchemaValidator,
+} from "@modelcontextprotocol/sdk/validation";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { DigiCertClient } from "../client/client.js";
 import type { Logger } from "../logging.js";
 import { OPERATIONS, type Operation } from "../operations/index.js";
@@ -58,6 +64,20 @@ export interface McpServerOptions extends ToolSelection {
 
 export const SERVER_NAME = "digicert-partner-mcp";
 
+/**
+ * The SDK's default validator of elicitation answers (Ajv), created on its first use instead of with every
+ * server: building an Ajv instance with its formats was a fifth of what creating a server cost at start-up
+ * (and again for each HTTP session), and only a confirmation by elicitation ever uses it.
+ */
+class LazyAjvValidator implements jsonSchemaValidator {
+  private ajv: AjvJsonSchemaValidator | undefined;
+
+  getValidator<T>(schema: JsonSchemaType): JsonSchemaValidator<T> {
+    this.ajv ??= new AjvJsonSchemaValidator();
+    return this.ajv.getValidator<T>(schema);
+  }
+}
+
 /** Builds the MCP server (no transport): one tool per selected catalog operation, plus `extend`. */
 export function createMcpServer(options: McpServerOptions): McpServer {
   const server = new McpServer(
@@ -65,6 +85,7 @@ export function createMcpServer(options: McpServerOptions): McpServer {
     {
       capabilities: { tools: {}, logging: {} },
       instructions: SERVER_INSTRUCTIONS,
+      jsonSchemaValidator: new LazyAjvValidator(),
     },
   );
   const tokens =
