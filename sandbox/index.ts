@@ -19,7 +19,7 @@ import { Stats, type StatsSnapshot } from "./stats.js";
 import { Store } from "./store.js";
 
 export type { Fault, FaultSpec } from "./faults.js";
-export { DEMO, DEMO_KEYS, type SandboxKeys, type SeedName } from "./seed.js";
+export { DEMO, DEMO_KEYS, EXAMPLE_CORP, type SandboxKeys, type SeedName } from "./seed.js";
 export type { StatsSnapshot } from "./stats.js";
 export type { Store } from "./store.js";
 

@@ -80,7 +80,8 @@ export const DEMO_KEYS = {
   otherDevkey: "sandbox-other-devkey-900002",
 } as const;
 
-const EXAMPLE_CORP: OrganizationDetails = {
+/** The demo seed's validated organization (shared by the OV and EV contracts of subaccount 1001). */
+export const EXAMPLE_CORP: Readonly<OrganizationDetails> = {
   name: "Example Corporation",
   assumed_name: "Example Corp",
   address: "123 Main Street",

@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DEMO, DEMO_KEYS, type Sandbox, startSandbox } from "../../sandbox/index.js";
+import { DEMO, DEMO_KEYS, EXAMPLE_CORP, type Sandbox, startSandbox } from "../../sandbox/index.js";
 import { DigiCertClient } from "../../src/client/client.js";
 import { DigiCertError } from "../../src/client/errors.js";
 import { createLogger } from "../../src/logging.js";
@@ -48,16 +48,10 @@ async function failure(p: Promise<unknown>): Promise<DigiCertError> {
   throw new Error("expected the call to fail");
 }
 
+// the seed's validated organization, with a lower-case country the schema normalises
 const ORG = {
-  name: "Example Corporation",
-  assumed_name: "Example Corp",
-  address: "123 Main Street",
-  address2: "Suite 500",
-  city: "San Francisco",
-  state: "CA",
-  zip: "94105",
+  ...EXAMPLE_CORP,
   country: "us",
-  telephone: "+1-555-0100",
   organization_contact: {
     first_name: "Jane",
     last_name: "Doe",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEMO, DEMO_KEYS } from "../../sandbox/index.js";
+import { DEMO, DEMO_KEYS, EXAMPLE_CORP } from "../../sandbox/index.js";
 import { CONTACT, DV_BODY, errorCode, NOW, ORG, P, useSandbox } from "./helpers.js";
 
 const ctx = useSandbox();
@@ -73,18 +73,7 @@ describe("create and get ACME contracts", () => {
   });
 
   it("a new OV contract with the details of an already validated organization is validated", async () => {
-    const org = {
-      ...ORG,
-      name: "Example Corporation",
-      assumed_name: "Example Corp",
-      address: "123 Main Street",
-      address2: "Suite 500",
-      city: "San Francisco",
-      state: "CA",
-      zip: "94105",
-      country: "US",
-      telephone: "+1-555-0100",
-    };
+    const org = { ...ORG, ...EXAMPLE_CORP };
     const r = await create({ product_name_id: "ssl_basic", sans: ["more.example.com"], organization: org });
     expect(r.status).toBe(201);
     expect(r.json.is_organization_validated).toBe(true);
@@ -199,15 +188,9 @@ describe("PUT (replace) and PATCH (partial update)", () => {
 
   it("PUT with the same details (different case/spacing) keeps validation; new details drop it", async () => {
     const same = {
+      ...EXAMPLE_CORP,
       name: "example corporation ",
-      assumed_name: "Example Corp",
       address: "123  Main Street",
-      address2: "Suite 500",
-      city: "San Francisco",
-      state: "CA",
-      zip: "94105",
-      country: "US",
-      telephone: "+1-555-0100",
       organization_contact: CONTACT,
     };
     const keep = await ctx.call("PUT", `${P}/acme/${C.ov}`, { key: K.subFull, body: { organization: same } });
