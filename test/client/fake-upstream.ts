@@ -1,41 +1,17 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
+import { type Recorded, recordingUpstream } from "../reliability/helpers/recording-upstream.js";
 
-export interface SeenRequest {
-  method: string;
-  url: string;
-  headers: IncomingMessage["headers"];
-  body: string;
-}
+export type SeenRequest = Recorded;
 
 type Reply = (req: SeenRequest, res: ServerResponse) => void;
 
 /** A scripted loopback server: each request gets the next reply (the last one repeats). */
 export async function fakeUpstream(replies: Reply[]) {
-  const seen: SeenRequest[] = [];
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => {
-      body += c.toString();
-    });
-    req.on("end", () => {
-      const r: SeenRequest = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body };
-      seen.push(r);
-      const reply = replies[Math.min(seen.length - 1, replies.length - 1)];
-      reply?.(r, res);
-    });
+  const upstream = await recordingUpstream((req, res) => {
+    const reply = replies[Math.min(upstream.seen.length - 1, replies.length - 1)];
+    reply?.(req, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return upstream;
 }
 
 export const json =
