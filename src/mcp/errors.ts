@@ -10,6 +10,15 @@ function checkAdvice(op: Operation): string {
     : "The change may or may not have been made: read the current state (e.g. with a list or get tool) before retrying.";
 }
 
+/** The one shape of a tool error: the lines as text, the first as summary, and the machine-readable cause. */
+function toolError(op: Operation, lines: readonly string[], error: Record<string, unknown>): CallToolResult {
+  return {
+    isError: true,
+    content: [{ type: "text", text: lines.join("\n") }],
+    structuredContent: { ok: false, operation: op.name, summary: lines[0] as string, error },
+  };
+}
+
 /** Arguments that break the tool's schema: every field and rule, and the assurance that nothing was sent. */
 export function invalidArgumentsResult(
   op: Operation,
@@ -19,16 +28,7 @@ export function invalidArgumentsResult(
     `Invalid arguments for ${op.name}; nothing was sent to DigiCert:`,
     ...issues.map((i) => (i.path ? `- ${i.path}: ${i.message}` : `- ${i.message}`)),
   ];
-  return {
-    isError: true,
-    content: [{ type: "text", text: lines.join("\n") }],
-    structuredContent: {
-      ok: false,
-      operation: op.name,
-      summary: lines[0] as string,
-      error: { kind: "validation", issues },
-    },
-  };
+  return toolError(op, lines, { kind: "validation", issues });
 }
 
 /** One place that turns any failure into a tool error the agent can act on. Never includes arguments. */
@@ -61,28 +61,14 @@ export function errorResult(op: Operation, err: unknown): CallToolResult {
     }
     if (err.hint) lines.push(`Hint: ${err.hint}`);
     if (err.outcomeUnknown) lines.push(checkAdvice(op));
-    return {
-      isError: true,
-      content: [{ type: "text", text: lines.join("\n") }],
-      structuredContent: {
-        ok: false,
-        operation: op.name,
-        summary: lines[0] as string,
-        error: {
-          kind: err.kind,
-          status: err.status,
-          code: err.code,
-          hint: err.hint,
-          outcome_unknown: err.outcomeUnknown || undefined,
-        },
-      },
-    };
+    return toolError(op, lines, {
+      kind: err.kind,
+      status: err.status,
+      code: err.code,
+      hint: err.hint,
+      outcome_unknown: err.outcomeUnknown || undefined,
+    });
   }
   const message = err instanceof Error ? err.message : String(err);
-  const text = `${op.name} failed inside digicert-partner-mcp: ${message}`;
-  return {
-    isError: true,
-    content: [{ type: "text", text }],
-    structuredContent: { ok: false, operation: op.name, summary: text, error: { kind: "internal" } },
-  };
+  return toolError(op, [`${op.name} failed inside digicert-partner-mcp: ${message}`], { kind: "internal" });
 }
