@@ -2,9 +2,9 @@ import { Writable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO, DEMO_KEYS, EXAMPLE_CORP, type Sandbox, startSandbox } from "../../sandbox/index.js";
 import { DigiCertClient } from "../../src/client/client.js";
-import { DigiCertError } from "../../src/client/errors.js";
 import { createLogger } from "../../src/logging.js";
 import { OPERATIONS, type OperationName } from "../../src/operations/index.js";
+import { failure } from "../helpers/failure.js";
 
 // Drives the real client against the sandbox over loopback HTTP: every catalog operation at least once, the
 // documented rules as the client sees them, the retry policy, and the absence of keys in captured logs.
@@ -36,16 +36,6 @@ function make(credentials: ConstructorParameters<typeof DigiCertClient>[0]["cred
 async function call<N extends OperationName>(name: N, input: Record<string, unknown> = {}, via = client) {
   called.add(name);
   return via.call(name, input);
-}
-
-async function failure(p: Promise<unknown>): Promise<DigiCertError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof DigiCertError) return err;
-    throw err;
-  }
-  throw new Error("expected the call to fail");
 }
 
 // the seed's validated organization, with a lower-case country the schema normalises

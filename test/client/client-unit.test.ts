@@ -1,8 +1,8 @@
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { DigiCertClient } from "../../src/client/client.js";
-import { DigiCertError } from "../../src/client/errors.js";
 import { createLogger } from "../../src/logging.js";
+import { failure } from "../helpers/failure.js";
 import { drop, empty, fakeUpstream, hang, json } from "./fake-upstream.js";
 
 const PARENT = "parent-key-0123456789abcdef";
@@ -45,16 +45,6 @@ async function setup(
   });
   closers.push(upstream.close, () => client.close());
   return { upstream, client };
-}
-
-async function failure(promise: Promise<unknown>): Promise<DigiCertError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof DigiCertError) return err;
-    throw err;
-  }
-  throw new Error("expected a DigiCertError");
 }
 
 describe("key selection", () => {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO, DEMO_KEYS, type FaultSpec, type Sandbox, startSandbox } from "../../sandbox/index.js";
 import { type ClientOptions, DigiCertClient } from "../../src/client/client.js";
-import { DigiCertError } from "../../src/client/errors.js";
+import { failure } from "../helpers/failure.js";
 import { startMcp, textOf } from "./helpers/mcp-harness.js";
 import { tcpProxy } from "./helpers/tcp-proxy.js";
 
@@ -40,16 +40,6 @@ afterAll(async () => {
 });
 beforeEach(() => sandbox.reset());
 afterEach(() => sandbox.faults.clear());
-
-async function failure(promise: Promise<unknown>): Promise<DigiCertError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof DigiCertError) return err;
-    throw err;
-  }
-  throw new Error("expected a DigiCertError");
-}
 
 const ms = (since: number) => performance.now() - since;
 const delay = (t: number) => new Promise((r) => setTimeout(r, t));
