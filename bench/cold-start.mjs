@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { args, CLI, coldStart, fmt, PROTOCOL, ROOT, report, stats, writeResults } from "./lib.mjs";
+import { args, CLI, coldStart, fmt, PROTOCOL, ROOT, report, SRC_CLI, stats, writeResults } from "./lib.mjs";
 
 const opts = args();
 const RUNS = Number(opts.runs ?? (opts.quick ? 5 : 20));
@@ -26,7 +26,7 @@ function everythingEntry() {
   return { entry: join(dir, bin), version: pkg.version };
 }
 
-/** Builds the .mcpb with `npm run pack`'s script (offline dependency copy) and unpacks it; undefined if absent. */
+/** Builds the .mcpb with `npm run pack`'s script and unpacks it; undefined if absent. */
 function buildBundle() {
   const script = join(ROOT, "scripts", "build-bundle.mjs");
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
@@ -35,7 +35,7 @@ function buildBundle() {
   const file = join(dir, "bench.mcpb");
   const out = join(dir, "unpacked");
   try {
-    execFileSync(process.execPath, [script, "--deps=copy", "--out", file], {
+    execFileSync(process.execPath, [script, "--out", file], {
       cwd: ROOT,
       stdio: ["ignore", "ignore", "pipe"],
       timeout: 180_000,
@@ -57,8 +57,10 @@ function buildBundle() {
 const everything = everythingEntry();
 const bundle = opts["no-bundle"] ? { skipped: "--no-bundle" } : buildBundle();
 const variants = [
-  { name: "this server, built (key configured)", argv: [CLI], env: KEY_ENV },
-  { name: "this server, built (no key: in-process sandbox)", argv: [CLI], env: {} },
+  { name: "this server, bin dist/bin (key configured)", argv: [CLI], env: KEY_ENV },
+  { name: "this server, bin dist/bin (no key: in-process sandbox)", argv: [CLI], env: {} },
+  // the same code as tsc emits it, module by module: the bin before fix 9 (bundling)
+  { name: "this server, dist/src unbundled (key configured)", argv: [SRC_CLI], env: KEY_ENV },
   bundle.argv
     ? { name: "this server, .mcpb bundle (key configured)", argv: bundle.argv, env: KEY_ENV }
     : { name: "this server, .mcpb bundle", skipped: bundle.skipped },
@@ -129,8 +131,9 @@ const rows = results.map((r) =>
         fmt(r.cpu_to_tools_list.p50, 0),
       ],
 );
-const ours = results[0];
-const met = ours.tools_list.p50 < refList;
+// the target holds for what users start: the bin and the .mcpb (the unbundled build is shown for comparison)
+const shipped = results.filter((r) => !r.skipped && /bin dist\/bin \(key|\.mcpb/.test(r.variant));
+const met = shipped.every((r) => r.tools_list.p50 < refList);
 report(
   `Cold start over stdio (${rounds} alternating rounds, Node ${process.version})`,
   [
@@ -148,8 +151,8 @@ report(
   [
     bundle.skipped
       ? `Bundle: n/a (${bundle.skipped}).`
-      : `Bundle: built with scripts/build-bundle.mjs --deps=copy (${(bundle.size / 1024 / 1024).toFixed(1)} MiB), unpacked with mcpb unpack, started with the manifest's mcp_config args.`,
-    `Target: faster than the reference (tools/list p50 ${fmt(ours.tools_list.p50, 1)} ms vs ${fmt(refList, 1)} ms): ${
+      : `Bundle: built with scripts/build-bundle.mjs (${(bundle.size / 1024 / 1024).toFixed(1)} MiB), unpacked with mcpb unpack, started with the manifest's mcp_config args.`,
+    `Target: bin and .mcpb faster than the reference (tools/list p50 ${shipped.map((r) => fmt(r.tools_list.p50, 1)).join(" / ")} ms vs ${fmt(refList, 1)} ms): ${
       met ? "met" : "MISSED"
     }`,
     ...results.filter((r) => r.errors?.length).map((r) => `errors in ${r.variant}: ${r.errors.join("; ")}`),

@@ -9,7 +9,13 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const RESULTS_DIR = join(ROOT, "bench", "results");
-export const CLI = join(ROOT, "dist", "src", "cli.js");
+/** The package's `bin`: the bundled server (dist/bin/cli.js), what users and MCP clients start. */
+export const CLI = join(
+  ROOT,
+  JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).bin["digicert-partner-mcp"],
+);
+/** The same server as tsc compiled it, module by module (the library entry points; the bin before fix 9). */
+export const SRC_CLI = join(ROOT, "dist", "src", "cli.js");
 
 /** `--quick` (fewer runs, shorter windows) and `--name value` / `--name=value` options. */
 export function args(argv = process.argv.slice(2)) {

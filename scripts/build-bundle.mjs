@@ -1,18 +1,14 @@
 #!/usr/bin/env node
-// Builds the MCP Bundle (.mcpb) for Claude Desktop from the compiled server (run `npm run build` first;
+// Builds the MCP Bundle (.mcpb) for Claude Desktop from the built server (run `npm run build` first;
 // `npm run pack` does both).
 //
-// 1. Stages, in a temporary directory, what the bundle runs: dist/src and dist/sandbox (JavaScript only),
-//    manifest.json, a package.json without dev dependencies or scripts, README.md, LICENSE, CHANGELOG.md and
-//    .mcpbignore.
-// 2. Adds the production dependencies only:
-//      --deps=install (default)  `npm install --omit=dev --ignore-scripts` in the staging directory, pinned
-//                                by a copy of package-lock.json (needs the npm registry);
-//      --deps=copy               copies the production dependency tree (`npm ls --omit=dev --all`) from this
-//                                checkout's node_modules: offline and fast, the same tree for the same lockfile.
-// 3. Runs `mcpb pack <staging dir> <out>`, which validates manifest.json and honours .mcpbignore.
+// 1. Stages, in a temporary directory, what the bundle runs: dist/bin (the self-contained server that
+//    scripts/bundle-cli.mjs builds, dependencies included, with THIRD_PARTY_LICENSES.md), manifest.json, a
+//    package.json reduced to what Node and the server read (name, version, "type": "module"), README.md,
+//    LICENSE, CHANGELOG.md and .mcpbignore. No node_modules: nothing to install, nothing fetched.
+// 2. Runs `mcpb pack <staging dir> <out>`, which validates manifest.json and honours .mcpbignore.
 //
-// Usage: node scripts/build-bundle.mjs [--deps=install|copy] [--out FILE] [--keep-stage DIR]
+// Usage: node scripts/build-bundle.mjs [--out FILE] [--keep-stage DIR]
 import { execFileSync } from "node:child_process";
 import {
   cpSync,
@@ -25,7 +21,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -55,56 +51,16 @@ function run(command, args, cwd) {
   }
 }
 
-/** Copies compiled JavaScript (no declarations, no source maps). */
-function copyJs(from, to) {
-  cpSync(from, to, {
-    recursive: true,
-    filter: (src) => statSync(src).isDirectory() || !/\.(d\.ts|d\.ts\.map|js\.map|tsbuildinfo)$/.test(src),
-  });
-}
-
+/** What Node needs (`type` for dist/bin's ESM) and the server reads (name and version), and what a reader expects. */
 function stagePackageJson(stage) {
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-  const { devDependencies: _dev, scripts: _scripts, ...runtime } = pkg;
+  const keep = ["name", "version", "description", "license", "author", "type", "engines"];
+  const runtime = Object.fromEntries(keep.filter((k) => pkg[k] !== undefined).map((k) => [k, pkg[k]]));
   writeFileSync(join(stage, "package.json"), `${JSON.stringify(runtime, null, 2)}\n`);
-  return pkg;
-}
-
-function installDependencies(stage) {
-  // The lockfile pins the versions; npm prunes the dev dependencies package.json no longer declares.
-  cpSync(join(root, "package-lock.json"), join(stage, "package-lock.json"));
-  run(
-    "npm",
-    ["install", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
-    stage,
-  );
-}
-
-function copyDependencies(stage) {
-  const listing = run("npm", ["ls", "--omit=dev", "--all", "--parseable"], root);
-  const dirs = listing
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line !== "" && resolve(line) !== root);
-  for (const dir of dirs) {
-    const rel = relative(root, dir);
-    if (!rel.startsWith(`node_modules${sep}`)) throw new Error(`unexpected dependency path ${dir}`);
-    // Each package's own files; its nested node_modules entries are listed (and copied) on their own.
-    cpSync(dir, join(stage, rel), {
-      recursive: true,
-      filter: (src) => {
-        const inner = relative(dir, src);
-        return inner !== "node_modules" && !inner.startsWith(`node_modules${sep}`);
-      },
-    });
-  }
-  return dirs.length;
 }
 
 function main() {
-  const deps = option("deps") ?? "install";
-  if (deps !== "install" && deps !== "copy") throw new Error("--deps must be install or copy");
-  for (const required of ["dist/src/cli.js", "manifest.json", "package.json", "package-lock.json"]) {
+  for (const required of ["dist/bin/cli.js", "manifest.json", "package.json"]) {
     if (!existsSync(join(root, required))) {
       throw new Error(
         `${required} not found${required.startsWith("dist") ? ": run `npm run build` first" : ""}`,
@@ -127,17 +83,13 @@ function main() {
   }
   const started = Date.now();
   try {
-    copyJs(join(root, "dist", "src"), join(stage, "dist", "src"));
-    if (existsSync(join(root, "dist", "sandbox")))
-      copyJs(join(root, "dist", "sandbox"), join(stage, "dist", "sandbox"));
+    cpSync(join(root, "dist", "bin"), join(stage, "dist", "bin"), { recursive: true });
     cpSync(join(root, "manifest.json"), join(stage, "manifest.json"));
     for (const file of ["README.md", "LICENSE", "CHANGELOG.md", ".mcpbignore"]) {
       if (existsSync(join(root, file))) cpSync(join(root, file), join(stage, file));
       else console.warn(`warning: ${file} not found, not bundled`);
     }
     stagePackageJson(stage);
-    if (deps === "install") installDependencies(stage);
-    else console.log(`copied ${copyDependencies(stage)} production packages`);
     mkdirSync(dirname(out), { recursive: true });
     rmSync(out, { force: true });
     const mcpb = join(root, "node_modules", "@anthropic-ai", "mcpb", "dist", "cli", "cli.js");
@@ -150,7 +102,7 @@ function main() {
     console.log(summary.join("\n"));
     if (!existsSync(out)) throw new Error(`mcpb pack did not write ${out}:\n${packed}`);
     console.log(
-      `${relative(process.cwd(), out) || out}: ${(statSync(out).size / 1024 / 1024).toFixed(1)} MB, built in ${((Date.now() - started) / 1000).toFixed(1)} s (deps: ${deps})`,
+      `${relative(process.cwd(), out) || out}: ${(statSync(out).size / 1024 / 1024).toFixed(1)} MB, built in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
   } finally {
     if (!keep) rmSync(stage, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CI checks after `npm test` (which has built dist/): the artefacts users install and the clients they use.
 #   1. manifest.json: mcpb's own validator, and its tools = the server's tools/list
-#   2. the .mcpb bundle with registry-installed production dependencies, started like Claude Desktop
+#   2. the .mcpb bundle (the self-contained dist/bin), started like Claude Desktop
 #   3. the npm tarball: installed into an empty project, `npx digicert-partner-mcp --version`, stdio, exports
 #   4. the MCP Inspector CLI (Node 22) against stdio and HTTP
 #   5. the MCP conformance suite (Node 22) against HTTP, with sessions and --stateless, with its baselines
@@ -21,7 +21,7 @@ version=$(node -p 'require("./package.json").version')
 bundle="$PWD/.tmp/digicert-partner-mcp-${version}.mcpb"
 
 step "manifest" npm run --silent check:manifest
-step "bundle build (npm install --omit=dev)" node scripts/build-bundle.mjs --out "$bundle"
+step "bundle build (self-contained dist/bin)" node scripts/build-bundle.mjs --out "$bundle"
 step "bundle run (like Claude Desktop)" env MCPB_BUNDLE="$bundle" npx vitest run test/packaging/bundle.test.ts
 step "npm package" node scripts/check-package.mjs
 step "node 22 for the inspector and conformance" bash scripts/install-node22.sh

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the official MCP conformance suite (@modelcontextprotocol/conformance, server mode, Node 22) against
-// our Streamable HTTP server (`dist/src/cli.js --http`, on its built-in sandbox), with the expected-failures
+// our Streamable HTTP server (`dist/bin/cli.js --http`, on its built-in sandbox), with the expected-failures
 // baseline conformance/baseline.yml. Exit code: the suite's (0: only baseline failures; 1: a regression or a
 // stale baseline entry).
 //

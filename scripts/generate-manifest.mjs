@@ -4,7 +4,7 @@
 //   - `tools`, from what the built server answers to `tools/list` (name and description, in that order).
 // Everything else in manifest.json is written by hand.
 //
-// The server is started the way Claude Desktop starts the bundle: `node dist/src/cli.js` over stdio with no
+// The server is started the way Claude Desktop starts the bundle: `node dist/bin/cli.js` over stdio with no
 // DigiCert key and no MCP_* setting, so it runs on the built-in sandbox with its default tool selection
 // (all toolsets, not read-only): the full list a user can get.
 //
@@ -20,7 +20,11 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const manifestPath = join(root, "manifest.json");
-const cliPath = join(root, "dist", "src", "cli.js");
+/** The package's `bin` (dist/bin/cli.js), which the manifest's entry point must name too. */
+const cliPath = join(
+  root,
+  JSON.parse(readFileSync(join(root, "package.json"), "utf8")).bin["digicert-partner-mcp"],
+);
 
 /**
  * Starts the built server over stdio with a clean environment and returns its tools/list answer and

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Drives the MCP Inspector's CLI mode (@modelcontextprotocol/inspector, run with Node 22) against the built
 // server, as a user debugging it would (run `npm run build` first):
-//   stdio: `inspector --cli node dist/src/cli.js --method tools/list`, then tools/call of a read-only tool;
-//   HTTP:  the same against `dist/src/cli.js --http` with `--header "Authorization: Bearer …"`, plus a call
+//   stdio: `inspector --cli node dist/bin/cli.js --method tools/list`, then tools/call of a read-only tool;
+//   HTTP:  the same against `dist/bin/cli.js --http` with `--header "Authorization: Bearer …"`, plus a call
 //          without the header that must be refused.
 // The server runs on its built-in sandbox (no DigiCert key in its environment).
 //

@@ -8,7 +8,7 @@ let cached: string | undefined;
 
 /**
  * The package version, read from package.json at run time (so it is never out of step with a release).
- * Walks up from this file: src/version.ts in tests, dist/src/version.js when built.
+ * Walks up from this file: src/version.ts in tests, dist/src/version.js when built, dist/bin/chunks/ bundled.
  */
 export function packageVersion(): string {
   if (cached) return cached;

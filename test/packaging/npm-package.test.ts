@@ -57,6 +57,8 @@ describe("npm package contents", () => {
       "LICENSE",
       "CHANGELOG.md",
       "manifest.json",
+      "dist/bin/cli.js",
+      "dist/bin/THIRD_PARTY_LICENSES.md",
       "dist/src/cli.js",
       "dist/src/config.js",
       "dist/src/version.js",
