@@ -6,7 +6,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Credentials } from "./client/credentials.js";
-import { type Config, ConfigError, helpText, loadConfig, parseArgv } from "./config/index.js";
+import { type Config, ConfigError, helpText, loadConfig, loadTokensFile, parseArgv } from "./config/index.js";
 import { createLogger, type Logger } from "./logging.js";
 import type { ToolSelection } from "./mcp/select.js";
 import type { RunningTransport, ServerContext } from "./transports/types.js";
@@ -170,6 +170,7 @@ async function serve(config: Config, version: string): Promise<number> {
   const forConnection = (context?: ServerContext) => createServer(config, context);
 
   const cleanup = async (): Promise<void> => {
+    stopReloading?.();
     for (const p of profiles.values()) await p.client.close().catch(() => undefined);
     audit?.close();
     await sandbox?.close().catch(() => undefined);
@@ -177,13 +178,25 @@ async function serve(config: Config, version: string): Promise<number> {
   };
 
   let running: RunningTransport;
+  let stopReloading: (() => void) | undefined;
   try {
     // Listing every tool costs a server and a handshake before serving: only when names were given to check.
     if (namesToCheck(config)) await checkToolNames(config, () => createServer({}), unknownSelectionNames);
     // Only the chosen transport is loaded: Streamable HTTP pulls in the SDK's HTTP server and @hono/node-server.
     if (config.transport === "http") {
       const { startHttpServer } = await import("./transports/http.js");
-      running = await startHttpServer(config.http, { createServer: forConnection, logger, version });
+      const http = await startHttpServer(config.http, { createServer: forConnection, logger, version });
+      running = http;
+      const source = config.http.tokensFile;
+      if (source) {
+        const { onReloadSignal } = await import("./cli/reload-tokens.js");
+        stopReloading = onReloadSignal(async () => {
+          const hashedTokens = loadTokensFile(source);
+          const next = { ...config, http: { ...config.http, hashedTokens } };
+          if (namesToCheck(next)) await checkToolNames(next, () => createServer({}), unknownSelectionNames);
+          return http.replaceFileTokens(hashedTokens);
+        }, logger);
+      }
     } else {
       const { serveStdio } = await import("./transports/stdio.js");
       running = await serveStdio({ createServer: forConnection, logger, version });

@@ -22,7 +22,7 @@ export {
   type SettingId,
   TOOLSETS,
 } from "./settings.js";
-export { parseTokensFile } from "./tokens-file.js";
+export { loadTokensFile, parseTokensFile } from "./tokens-file.js";
 export type {
   AuditTarget,
   Config,

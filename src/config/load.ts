@@ -22,7 +22,7 @@ import {
   setting,
   TOOLSETS,
 } from "./settings.js";
-import { readTokensFile } from "./tokens-file.js";
+import { loadTokensFile } from "./tokens-file.js";
 import type { AuditTarget, Config, ConfirmationConfig, Env, HttpConfig, RateLimitConfig } from "./types.js";
 import {
   isLoopback,
@@ -200,16 +200,11 @@ export function loadConfig(environment: Env, argv: readonly string[]): Config {
       tokens.push(token);
     }
   }
-  const tokensFile = value("httpTokensFile");
-  const hashedTokens = tokensFile ? readTokensFile(tokensFile.name, tokensFile.value) : [];
-  for (const t of hashedTokens) {
-    if (t.profile !== DEFAULT_PROFILE && !profiles[t.profile]) {
-      const known = [DEFAULT_PROFILE, ...Object.keys(profiles)].join(", ");
-      throw new ConfigError(
-        `${tokensFile?.name}: token "${t.name}" uses profile "${t.profile}", which DIGICERT_PROFILES does not define (known: ${known})`,
-      );
-    }
-  }
+  const fileSetting = value("httpTokensFile");
+  const tokensFile = fileSetting
+    ? { setting: fileSetting.name, path: fileSetting.value, profiles: [DEFAULT_PROFILE, ...Object.keys(profiles)] }
+    : undefined;
+  const hashedTokens = tokensFile ? loadTokensFile(tokensFile) : [];
   if (tokens.length > 0 && hashedTokens.length > 0) {
     warnings.push(
       "MCP_HTTP_TOKEN is set besides MCP_HTTP_TOKENS_FILE: its tokens have full access on the default profile",
@@ -229,6 +224,7 @@ export function loadConfig(environment: Env, argv: readonly string[]): Config {
     port: int("port", 0, 65_535) ?? DEFAULT_HTTP_PORT,
     tokens,
     hashedTokens,
+    tokensFile,
     rateLimit,
     stateless: bool("stateless"),
     allowedOrigins: value("allowedOrigins")

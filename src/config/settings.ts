@@ -253,7 +253,7 @@ export const SETTINGS: readonly Setting[] = [
     group: "HTTP",
     env: "MCP_HTTP_TOKENS_FILE",
     description:
-      "JSON file of named bearer tokens, stored as SHA-256 hashes (`digicert-partner-mcp hash-token`), each with its own access: `read_only`, `toolsets`, `tools`, `exclude_tools`, key `profile`, `rate_limit`, `max_body_bytes`. See docs/reliability.md.",
+      "JSON file of named bearer tokens, stored as SHA-256 hashes (`digicert-partner-mcp hash-token`), each with its own access: `read_only`, `toolsets`, `tools`, `exclude_tools`, key `profile`, `rate_limit`, `max_body_bytes`. Read again on SIGHUP. See docs/reliability.md.",
   },
   {
     id: "rateLimit",

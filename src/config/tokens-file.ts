@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Toolset } from "../operations/index.js";
 import { ConfigError } from "./errors.js";
 import { TOOLSETS } from "./settings.js";
-import type { HashedToken } from "./types.js";
+import type { HashedToken, TokensFileSource } from "./types.js";
 
 /**
  * MCP_HTTP_TOKENS_FILE: named bearer tokens with their own access. The file holds SHA-256 hashes only (see
@@ -28,6 +28,22 @@ const HASH_HINT =
   "the file holds only the SHA-256 of each token (64 hex characters), never the token: pipe the token into `digicert-partner-mcp hash-token` and store what it prints";
 const EXAMPLE =
   '{"tokens":[{"name":"support-bot","sha256":"<64 hex>","read_only":true},{"name":"team-a","sha256":"<64 hex>","profile":"team-a","toolsets":["acme"]}]}';
+
+/**
+ * Reads and checks the tokens file, including that every profile it names exists. Used at start-up and again on
+ * SIGHUP (cli.ts), so a file edited into a bad state is refused the same way both times.
+ */
+export function loadTokensFile(source: TokensFileSource): HashedToken[] {
+  const tokens = readTokensFile(source.setting, source.path);
+  for (const t of tokens) {
+    if (!source.profiles.includes(t.profile)) {
+      throw new ConfigError(
+        `${source.setting}: token "${t.name}" uses profile "${t.profile}", which DIGICERT_PROFILES does not define (known: ${source.profiles.join(", ")})`,
+      );
+    }
+  }
+  return tokens;
+}
 
 export function readTokensFile(envName: string, path: string): HashedToken[] {
   let text: string;

@@ -36,6 +36,15 @@ export interface RateLimitConfig {
   burst: number;
 }
 
+/** MCP_HTTP_TOKENS_FILE as configured, and the key profiles its tokens may name. */
+export interface TokensFileSource {
+  /** the variable or flag that named it, for messages */
+  setting: string;
+  path: string;
+  /** "default" and the names DIGICERT_PROFILES defines */
+  profiles: string[];
+}
+
 export interface HttpConfig {
   host: string;
   port: number;
@@ -43,6 +52,8 @@ export interface HttpConfig {
   tokens: string[];
   /** named tokens from MCP_HTTP_TOKENS_FILE (optional so older callers compile) */
   hashedTokens?: HashedToken[];
+  /** where they came from, to read them again on SIGHUP; undefined without a tokens file */
+  tokensFile?: TokensFileSource;
   /** per-token rate limit; undefined: none */
   rateLimit?: RateLimitConfig;
   stateless: boolean;

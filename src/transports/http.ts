@@ -6,7 +6,7 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { scrubDeep } from "../client/redact.js";
-import { DEFAULT_RATE_BURST, type HttpConfig } from "../config/index.js";
+import { DEFAULT_RATE_BURST, type HashedToken, type HttpConfig } from "../config/index.js";
 import { PACKAGE_NAME } from "../version.js";
 import { type KnownToken, knownTokens, matchToken } from "./auth.js";
 import { RateLimiter } from "./rate-limit.js";
@@ -21,14 +21,28 @@ export interface RunningHttpServer extends RunningTransport {
   port: number;
   /** open sessions (stateful mode) */
   sessionCount(): number;
+  /**
+   * Puts a new tokens file's entries in place of the old ones (MCP_HTTP_TOKEN's tokens stay). A removed token
+   * is refused from the next request on, and the sessions of a removed or changed token are closed: a session
+   * keeps the grant it was opened with, so a narrowed grant must not live on in it.
+   */
+  replaceFileTokens(hashedTokens: readonly HashedToken[]): TokensReplaced;
+}
+
+/** What `replaceFileTokens` changed, by token name (never a token or its hash). */
+export interface TokensReplaced {
+  added: string[];
+  removed: string[];
+  changed: string[];
+  sessionsClosed: number;
 }
 
 interface Session {
   id: string;
   server: McpServer;
   transport: StreamableHTTPServerTransport;
-  /** index of the token that created the session: only that token may use it */
-  token: number;
+  /** the token that created the session: only that token may use it (re-pointed when the file is reloaded) */
+  caller: KnownToken;
   lastSeen: number;
   /** requests (including open SSE streams) currently being served */
   inflight: number;
@@ -128,7 +142,7 @@ function isInitialize(body: unknown): boolean {
  */
 export async function startHttpServer(config: HttpConfig, deps: TransportDeps): Promise<RunningHttpServer> {
   const { logger } = deps;
-  const known = knownTokens(config);
+  let known = knownTokens(config);
   if (known.length === 0) {
     throw new Error(
       "startHttpServer needs at least one bearer token (MCP_HTTP_TOKEN or MCP_HTTP_TOKENS_FILE)",
@@ -188,7 +202,7 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
   const handleStateful = async (
     req: IncomingMessage,
     res: ServerResponse,
-    token: number,
+    caller: KnownToken,
     bearer: string,
     body: unknown,
   ): Promise<void> => {
@@ -197,7 +211,8 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
     if (sessionId) {
       const session = sessions.get(sessionId);
       // A session belongs to the token that created it: another token gets the same answer as an unknown id.
-      if (!session || session.token !== token) {
+      // (compared by name and hash, not identity: a reload may re-point the session while this request waited)
+      if (!session || session.caller.name !== caller.name || !session.caller.digest.equals(caller.digest)) {
         sendRpcError(res, 404, SERVER_ERROR, "Session not found");
         return;
       }
@@ -215,13 +230,12 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
       return;
     }
     pendingSessions++;
-    const caller = known[token] as KnownToken;
     const server = deps.createServer({ principal: { name: caller.name, grant: caller.grant } });
     let created: Session | undefined;
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        created = { id, server, transport, token, lastSeen: Date.now(), inflight: 0 };
+        created = { id, server, transport, caller, lastSeen: Date.now(), inflight: 0 };
         sessions.set(id, created);
         track(res, created);
         logger.info(
@@ -323,7 +337,7 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
       await handleStateless(req, res, caller, bearer, body);
       return;
     }
-    await handleStateful(req, res, token, bearer, body);
+    await handleStateful(req, res, caller, bearer, body);
   };
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
@@ -432,5 +446,33 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
     },
     "serving MCP over Streamable HTTP",
   );
-  return { url, port, close, closed, sessionCount: () => sessions.size };
+  const replaceFileTokens = (hashedTokens: readonly HashedToken[]): TokensReplaced => {
+    const next = knownTokens({ ...config, hashedTokens: [...hashedTokens] });
+    const same = (a: KnownToken, b: KnownToken) =>
+      a.name === b.name && a.digest.equals(b.digest) && JSON.stringify(a.grant) === JSON.stringify(b.grant);
+    const before = new Map(known.map((k) => [k.name, k]));
+    const after = new Map(next.map((k) => [k.name, k]));
+    const result: TokensReplaced = {
+      added: next.filter((k) => !before.has(k.name)).map((k) => k.name),
+      removed: known.filter((k) => !after.has(k.name)).map((k) => k.name),
+      changed: next
+        .filter((k) => before.has(k.name) && !same(before.get(k.name) as KnownToken, k))
+        .map((k) => k.name),
+      sessionsClosed: 0,
+    };
+    // from here on, requests authenticate against the new list only
+    known = next;
+    for (const session of [...sessions.values()]) {
+      const kept = after.get(session.caller.name);
+      if (kept && same(kept, session.caller)) {
+        session.caller = kept;
+      } else {
+        result.sessionsClosed++;
+        void closeSession(session, kept ? "its token's grant changed" : "its token was removed");
+      }
+    }
+    return result;
+  };
+
+  return { url, port, close, closed, sessionCount: () => sessions.size, replaceFileTokens };
 }

@@ -54,6 +54,74 @@ describe("hash-token and the tokens file (built CLI)", { timeout: 60_000 }, () =
     expect(c.stderr()).not.toContain(TOKEN);
   });
 
+  it("SIGHUP reloads the tokens file: a removed token stops, a new one works; a bad file changes nothing", async () => {
+    const sha = (t: string) => createHash("sha256").update(t).digest("hex");
+    const keep = `${TOKEN}-keep`;
+    const leaving = `${TOKEN}-leaving`;
+    const arriving = `${TOKEN}-arriving`;
+    const path = join(dir, "reload.json");
+    const write = (entries: { name: string; token: string }[]) =>
+      writeFileSync(
+        path,
+        JSON.stringify({ tokens: entries.map((e) => ({ name: e.name, sha256: sha(e.token) })) }),
+      );
+    write([
+      { name: "keep", token: keep },
+      { name: "leaving", token: leaving },
+    ]);
+    const c = cli(["--http", "--port", "0"], { MCP_HTTP_TOKENS_FILE: path });
+    const url = (
+      JSON.parse(await c.waitForStderr((l) => l.includes("serving MCP over Streamable HTTP"))) as {
+        url: string;
+      }
+    ).url;
+    const status = async (token: string) =>
+      (
+        await fetch(url, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${token}`,
+            "content-type": "application/json",
+            accept: "application/json, text/event-stream",
+          },
+          body: JSON.stringify({
+            jsonrpc: "2.0",
+            id: 1,
+            method: "initialize",
+            params: {
+              protocolVersion: "2025-06-18",
+              capabilities: {},
+              clientInfo: { name: "e2e", version: "0" },
+            },
+          }),
+        })
+      ).status;
+    expect(await status(leaving)).toBe(200);
+
+    // a file edited into a bad state: refused, the tokens in force stay
+    writeFileSync(path, JSON.stringify({ tokens: [{ name: "keep", token: keep }] }));
+    c.proc.kill("SIGHUP");
+    const refused = await c.waitForStderr((l) => l.includes("tokens file NOT reloaded"));
+    expect(refused).toMatch(/unknown field \\"token\\"/);
+    expect(await status(leaving)).toBe(200);
+
+    write([
+      { name: "keep", token: keep },
+      { name: "arriving", token: arriving },
+    ]);
+    c.proc.kill("SIGHUP");
+    const done = JSON.parse(await c.waitForStderr((l) => l.includes('"tokens file reloaded"'))) as Record<
+      string,
+      unknown
+    >;
+    expect(done).toMatchObject({ added: ["arriving"], removed: ["leaving"], changed: [] });
+    expect(await status(leaving)).toBe(401);
+    expect(await status(arriving)).toBe(200);
+    expect(await status(keep)).toBe(200);
+    expect(await c.kill("SIGTERM")).toBe(0);
+    for (const t of [keep, leaving, arriving]) expect(c.stderr()).not.toContain(t);
+  });
+
   describe("serving with profiles, a tokens file and an audit log", () => {
     let sandbox: Sandbox;
     beforeAll(async () => {

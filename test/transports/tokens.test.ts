@@ -281,3 +281,68 @@ describe("per-token rate limit", () => {
     }
   });
 });
+
+describe("replacing the tokens file's entries (SIGHUP reload)", () => {
+  const NEWCOMER = "newcomer-token-0123456789abcdef0123456789ab";
+  const newcomer: HashedToken = {
+    name: "newcomer",
+    sha256: tokenHash(NEWCOMER),
+    readOnly: true,
+    profile: "default",
+  };
+  const without = (name: string) => GRANTS.filter((g) => g.name !== name);
+
+  it("a removed token is refused at once and its session closed; the others keep theirs; a new one works", async () => {
+    const server = await start();
+    const support = await client(server.url, SUPPORT);
+    const teamA = await client(server.url, TEAM_A);
+    const full = await client(server.url, TOKEN_A);
+    expect(server.sessionCount()).toBe(3);
+
+    const changes = server.replaceFileTokens([...without("support-bot"), newcomer]);
+    expect(changes).toEqual({
+      added: ["newcomer"],
+      removed: ["support-bot"],
+      changed: [],
+      sessionsClosed: 1,
+    });
+    await expect.poll(() => server.sessionCount()).toBe(2);
+    expect((await raw(server.url, { headers: mcpHeaders(SUPPORT), body: INITIALIZE })).status).toBe(401);
+    await expect(support.listTools()).rejects.toThrow();
+    // unchanged tokens: same sessions, still working (MCP_HTTP_TOKEN's tokens are not in the file: untouched)
+    expect((await teamA.listTools()).tools.length).toBeGreaterThan(0);
+    expect((await full.listTools()).tools.length).toBeGreaterThan(0);
+    const fresh = await client(server.url, NEWCOMER);
+    const names = (await fresh.listTools()).tools.map((t) => t.name);
+    for (const w of WRITE_TOOLS) expect(names).not.toContain(w);
+  });
+
+  it("a token whose grant changed loses its session, and its next session has the new grant", async () => {
+    const server = await start();
+    const before = await client(server.url, TEAM_A);
+    expect((await before.listTools()).tools.map((t) => t.name)).toContain("cancel_acme_contract");
+
+    const narrowed = GRANTS.map((g) => (g.name === "team-a" ? { ...g, readOnly: true } : g));
+    expect(server.replaceFileTokens(narrowed)).toMatchObject({ changed: ["team-a"], sessionsClosed: 1 });
+    await expect(before.listTools()).rejects.toThrow();
+    const after = await client(server.url, TEAM_A);
+    expect((await after.listTools()).tools.map((t) => t.name)).not.toContain("cancel_acme_contract");
+  });
+
+  it("a token given a new secret under the same name: the old secret stops, the new one works", async () => {
+    const server = await start();
+    const rotated = "team-a-rotated-0123456789abcdef0123456789ab";
+    server.replaceFileTokens(
+      GRANTS.map((g) => (g.name === "team-a" ? { ...g, sha256: tokenHash(rotated) } : g)),
+    );
+    expect((await raw(server.url, { headers: mcpHeaders(TEAM_A), body: INITIALIZE })).status).toBe(401);
+    expect((await raw(server.url, { headers: mcpHeaders(rotated), body: INITIALIZE })).status).toBe(200);
+  });
+
+  it("stateless: the new list applies from the next request", async () => {
+    const server = await start({ stateless: true });
+    expect((await raw(server.url, { headers: mcpHeaders(SUPPORT), body: INITIALIZE })).status).toBe(200);
+    server.replaceFileTokens(without("support-bot"));
+    expect((await raw(server.url, { headers: mcpHeaders(SUPPORT), body: INITIALIZE })).status).toBe(401);
+  });
+});
