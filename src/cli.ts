@@ -185,7 +185,12 @@ async function serve(config: Config, version: string): Promise<number> {
     // Only the chosen transport is loaded: Streamable HTTP pulls in the SDK's HTTP server and @hono/node-server.
     if (config.transport === "http") {
       const { startHttpServer } = await import("./transports/http.js");
-      const http = await startHttpServer(config.http, { createServer: forConnection, logger, version });
+      const http = await startHttpServer(config.http, {
+        createServer: forConnection,
+        logger,
+        version,
+        onRefused: audit ? (refusal) => audit.refused({ ...refusal, transport: "http" }) : undefined,
+      });
       running = http;
       const source = config.http.tokensFile;
       if (source) {

@@ -60,6 +60,17 @@ export function serverFactory(options: ServerFactoryOptions): ServerFactory {
       confirmationTokens: options.confirmationTokens,
       caller: context?.principal.name,
       onToolCall: audit ? (call) => audit.record(call, caller) : undefined,
+      onToolRefused: audit
+        ? (tool) =>
+            audit.refused({
+              reason: "tool_not_offered",
+              token: caller.token,
+              transport: caller.transport,
+              remote: null,
+              tool,
+              status: null,
+            })
+        : undefined,
       extend: (server, extension) =>
         registerReporting(server, {
           client: profile.client,

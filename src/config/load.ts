@@ -202,7 +202,11 @@ export function loadConfig(environment: Env, argv: readonly string[]): Config {
   }
   const fileSetting = value("httpTokensFile");
   const tokensFile = fileSetting
-    ? { setting: fileSetting.name, path: fileSetting.value, profiles: [DEFAULT_PROFILE, ...Object.keys(profiles)] }
+    ? {
+        setting: fileSetting.name,
+        path: fileSetting.value,
+        profiles: [DEFAULT_PROFILE, ...Object.keys(profiles)],
+      }
     : undefined;
   const hashedTokens = tokensFile ? loadTokensFile(tokensFile) : [];
   if (tokens.length > 0 && hashedTokens.length > 0) {

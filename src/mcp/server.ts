@@ -11,6 +11,7 @@ import { OPERATIONS, type Operation } from "../operations/index.js";
 import { ConfirmationGate } from "./confirmation/gate.js";
 import { ConfirmationTokens } from "./confirmation/token.js";
 import { SERVER_INSTRUCTIONS } from "./instructions.js";
+import { reportRefusedTools, type ToolRefusedHook } from "./refused-tools.js";
 import { isToolSelected, type ToolSelection } from "./select.js";
 import type { ToolCallHook } from "./tool-call.js";
 import { registerOperationTools } from "./tools.js";
@@ -58,6 +59,8 @@ export interface McpServerOptions extends ToolSelection {
   caller?: string;
   /** told once per catalog tool call, after it ended, with safe facts only (see ToolCallRecord): audit log */
   onToolCall?: ToolCallHook;
+  /** told when the caller names a catalog tool this server does not offer it (audit log) */
+  onToolRefused?: ToolRefusedHook;
   /** registers further tools/resources (e.g. reporting) on the same server */
   extend?: (server: McpServer, context: ExtensionContext) => void;
 }
@@ -115,6 +118,7 @@ export function createMcpServer(options: McpServerOptions): McpServer {
     isToolSelected: selected,
   });
   trimToolsList(server);
+  if (options.onToolRefused) reportRefusedTools(server, options.onToolRefused);
   options.logger.debug(
     {
       tools: operations.length,

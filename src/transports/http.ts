@@ -10,7 +10,7 @@ import { DEFAULT_RATE_BURST, type HashedToken, type HttpConfig } from "../config
 import { PACKAGE_NAME } from "../version.js";
 import { type KnownToken, knownTokens, matchToken } from "./auth.js";
 import { RateLimiter } from "./rate-limit.js";
-import type { RunningTransport, TransportDeps } from "./types.js";
+import type { RefusedRequest, RunningTransport, TransportDeps } from "./types.js";
 
 export const MCP_PATH = "/mcp";
 export const HEALTH_PATH = "/healthz";
@@ -265,14 +265,33 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
     }
   };
 
+  const refuse = (
+    req: IncomingMessage,
+    reason: RefusedRequest["reason"],
+    token: string | null,
+    status: number,
+  ) => {
+    try {
+      deps.onRefused?.({ reason, token, remote: req.socket.remoteAddress ?? null, status });
+    } catch (err) {
+      // the answer goes out anyway; a failing audit sink must not turn a 401 into a 500
+      logger.error(
+        { err: err instanceof Error ? err.message : String(err) },
+        "could not record a refused request",
+      );
+    }
+  };
+
   const handleMcp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     // DNS rebinding: a page on evil.example resolving to 127.0.0.1 sends Host: evil.example.
     if (!hostAllowed(req.headers.host, allowedHosts)) {
+      refuse(req, "host_not_allowed", null, 403);
       sendRpcError(res, 403, SERVER_ERROR, "Forbidden: Host header not allowed");
       return;
     }
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins.has(origin.toLowerCase())) {
+      refuse(req, "origin_not_allowed", null, 403);
       sendRpcError(res, 403, SERVER_ERROR, "Forbidden: Origin not allowed");
       return;
     }
@@ -281,6 +300,7 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
     const bearer = match ? (match[1] as string) : "";
     const token = match ? matchToken(bearer, known) : -1;
     if (token === -1) {
+      refuse(req, "unauthorized", null, 401);
       const challenge = auth
         ? `Bearer realm="${PACKAGE_NAME}", error="invalid_token"`
         : `Bearer realm="${PACKAGE_NAME}"`;
@@ -294,6 +314,7 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
     const wait = limiter.take(caller.name, limit, config.rateLimit?.burst ?? DEFAULT_RATE_BURST);
     if (wait > 0) {
       logger.warn({ token: caller.name, retryAfter: wait }, "rate limit reached");
+      refuse(req, "rate_limited", caller.name, 429);
       sendRpcError(res, 429, SERVER_ERROR, `Too many requests for this token; retry after ${wait} s`, {
         "retry-after": String(wait),
       });
@@ -315,6 +336,7 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
         text = await readBody(req, maxBodyBytes);
       } catch (err) {
         if (err instanceof TooLarge) {
+          refuse(req, "body_too_large", caller.name, 413);
           sendRpcError(res, 413, SERVER_ERROR, `Request body larger than ${maxBodyBytes} bytes`, {
             connection: "close",
           });

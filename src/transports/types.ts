@@ -20,6 +20,18 @@ export interface TransportDeps {
   logger: Logger;
   /** reported by /healthz */
   version: string;
+  /** told of every /mcp request refused before reaching MCP (the CLI writes it to the audit log) */
+  onRefused?: (refusal: RefusedRequest) => void;
+}
+
+/** A /mcp request turned away at the HTTP edge. Names and addresses only: never a token. */
+export interface RefusedRequest {
+  reason: "unauthorized" | "host_not_allowed" | "origin_not_allowed" | "rate_limited" | "body_too_large";
+  /** the token's name once it authenticated (429, 413); null before (401, 403) */
+  token: string | null;
+  /** the socket's peer address (a reverse proxy's, behind one) */
+  remote: string | null;
+  status: number;
 }
 
 /** A running transport. `close()` is idempotent; `closed` settles once everything is shut. */

@@ -189,15 +189,26 @@ describe("hash-token and the tokens file (built CLI)", { timeout: 60_000 }, () =
       });
       expect(denied.isError).toBe(true);
       await team.close();
+      const wrong = await fetch(url, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}-wrong`, "content-type": "application/json" },
+        body: "{}",
+      });
+      expect(wrong.status).toBe(401);
       expect(await c.kill("SIGTERM")).toBe(0);
 
       const audit = readFileSync(auditPath, "utf8")
         .split("\n")
         .filter(Boolean)
         .map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(audit.map((a) => [a.token, a.profile, a.tool, a.outcome])).toEqual([
+      expect(
+        audit.filter((a) => a.event === undefined).map((a) => [a.token, a.profile, a.tool, a.outcome]),
+      ).toEqual([
         ["team-a", "team-a", "add_sans", "ok"],
         ["team-a", "team-a", "add_sans", "error:config"],
+      ]);
+      expect(audit.filter((a) => a.event === "refused")).toMatchObject([
+        { reason: "unauthorized", token: null, remote: "127.0.0.1", status: 401, suppressed: 0 },
       ]);
       const everything = readFileSync(auditPath, "utf8") + c.stderr();
       for (const s of [TOKEN, readOnly, keys.parent, ...Object.values(keys.subaccounts), keys.devkey]) {

@@ -85,14 +85,14 @@ function allSecrets(): string[] {
   return [k.parent, k.devkey, ...Object.values(k.subaccounts), SUPPORT, TEAM_A, TEAM_B, ACME_ONLY, TOKEN_A];
 }
 
-async function start(overrides: Partial<HttpConfig> = {}): Promise<RunningHttpServer> {
+async function start(overrides: Partial<HttpConfig> = {}, auditLog = audit): Promise<RunningHttpServer> {
   const factory = serverFactory({
     profiles,
     logger: log.logger,
     version: "9.9.9-test",
     confirmation: { mode: "required", secret: "s".repeat(32) },
     confirmationTokens: undefined,
-    audit,
+    audit: auditLog,
     transport: "http",
   });
   const server = await startHttpServer(
@@ -102,7 +102,13 @@ async function start(overrides: Partial<HttpConfig> = {}): Promise<RunningHttpSe
       rateLimit: { perMinute: 0, burst: 1 },
       ...overrides,
     }),
-    { createServer: (context) => factory({}, context), logger: log.logger, version: "9.9.9-test" },
+    {
+      createServer: (context) => factory({}, context),
+      logger: log.logger,
+      version: "9.9.9-test",
+      // as the CLI wires it
+      onRefused: (refusal) => auditLog.refused({ ...refusal, transport: "http" }),
+    },
   );
   running.push(server);
   return server;
@@ -344,5 +350,52 @@ describe("replacing the tokens file's entries (SIGHUP reload)", () => {
     expect((await raw(server.url, { headers: mcpHeaders(SUPPORT), body: INITIALIZE })).status).toBe(200);
     server.replaceFileTokens(without("support-bot"));
     expect((await raw(server.url, { headers: mcpHeaders(SUPPORT), body: INITIALIZE })).status).toBe(401);
+  });
+});
+
+describe("refused requests in the audit log", () => {
+  // a log of its own: the shared one's flood guard still holds back the 401s earlier tests caused
+  const refusedIn = (path: string) =>
+    readFileSync(path, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.event === "refused");
+
+  it("401, 429 and a tool the token was not given are audited by name and address, never the token", async () => {
+    const path = join(dir, "refusals.jsonl");
+    const own = AuditLog.open({ kind: "file", path }, { secrets: allSecrets() }) as AuditLog;
+    closers.push(async () => own.close());
+    const server = await start(
+      {
+        rateLimit: { perMinute: 0, burst: 1 },
+        hashedTokens: GRANTS.map((g) => (g.name === "team-a" ? { ...g, rateLimit: 6 } : g)),
+      },
+      own,
+    );
+    const wrong = `${SUPPORT}-wrong`;
+    for (let i = 0; i < 3; i++) {
+      expect((await raw(server.url, { headers: mcpHeaders(wrong), body: INITIALIZE })).status).toBe(401);
+    }
+    const support = await client(server.url, SUPPORT);
+    const r = (await support.callTool({
+      name: "cancel_acme_contract",
+      arguments: { acme_contract_id: DEMO.contracts.ov },
+    })) as CallToolResult;
+    expect(r.isError).toBe(true);
+    // a name that is no tool at all is a mistake, not an attempt on something withheld
+    await support.callTool({ name: "no_such_tool", arguments: {} });
+    expect((await raw(server.url, { headers: mcpHeaders(TEAM_A), body: INITIALIZE })).status).toBe(200);
+    expect((await raw(server.url, { headers: mcpHeaders(TEAM_A), body: INITIALIZE })).status).toBe(429);
+
+    const refused = refusedIn(path);
+    expect(refused.map((l) => [l.reason, l.token, l.status, l.tool ?? null])).toEqual([
+      ["unauthorized", null, 401, null],
+      ["tool_not_offered", "support-bot", null, "cancel_acme_contract"],
+      ["rate_limited", "team-a", 429, null],
+    ]);
+    expect(refused[0]?.remote).toBe("127.0.0.1");
+    const file = readFileSync(path, "utf8");
+    for (const s of [...allSecrets(), wrong]) expect(file).not.toContain(s);
   });
 });
