@@ -7,6 +7,7 @@ import {
   unknownSelectionNames,
 } from "../../src/mcp/index.js";
 import { OPERATIONS, type Operation, pathParams } from "../../src/operations/index.js";
+import { effectiveHints, expectedHints, redundantHints } from "../helpers/annotations.js";
 
 const ops = OPERATIONS as readonly Operation[];
 const VERBS = [
@@ -37,17 +38,12 @@ describe("tool registry", () => {
     }
   });
 
-  it("annotations are complete, derived from effect, never read-only and destructive at once", () => {
+  it("annotations say what effect and idempotence say (spec defaults applied), and only what differs", () => {
     for (const op of ops) {
       const a = annotationsFor(op);
-      expect(a.title, op.name).toBe(op.title);
-      expect(typeof a.readOnlyHint).toBe("boolean");
-      expect(typeof a.destructiveHint).toBe("boolean");
-      expect(typeof a.idempotentHint).toBe("boolean");
-      expect(a.openWorldHint).toBe(true);
-      expect(a.readOnlyHint && a.destructiveHint, op.name).toBe(false);
-      expect(a.readOnlyHint, op.name).toBe(op.effect === "read");
-      expect(a.destructiveHint, op.name).toBe(op.effect === "destructive");
+      expect(effectiveHints(a), op.name).toEqual(expectedHints(op));
+      expect(typeof a.readOnlyHint, op.name).toBe("boolean");
+      expect(redundantHints(a), op.name).toEqual([]);
       if (op.effect === "read") expect(op.method, op.name).toBe("GET");
       if (op.effect === "read") expect(op.idempotent, op.name).toBe(true);
     }

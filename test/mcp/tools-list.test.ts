@@ -2,6 +2,7 @@ import { encode } from "gpt-tokenizer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../../sandbox/index.js";
 import { OPERATIONS } from "../../src/operations/index.js";
+import { effectiveHints, expectedHints, redundantHints } from "../helpers/annotations.js";
 import { type Harness, startHarness } from "./harness.js";
 
 /**
@@ -35,7 +36,10 @@ describe("tools/list", () => {
       expect(t.description, t.name).toBeTruthy();
       expect(t.inputSchema.type).toBe("object");
       expect(t.outputSchema?.type, t.name).toBe("object");
-      expect(t.annotations?.openWorldHint, t.name).toBe(true);
+      const op = OPERATIONS.find((o) => o.name === t.name);
+      expect(op, t.name).toBeDefined();
+      if (op) expect(effectiveHints(t.annotations), t.name).toEqual(expectedHints(op));
+      expect(redundantHints(t.annotations), t.name).toEqual([]);
     }
   });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/index.js";
+import { effectiveHints, expectedHints, redundantHints } from "../helpers/annotations.js";
 import { type Harness, startHarness } from "./harness.js";
 
 let h: Harness;
@@ -41,7 +42,10 @@ describe("reporting tools", () => {
     const { tools } = await h.mcp.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(REPORTING_TOOLS);
     for (const tool of tools) {
-      expect(tool.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+      expect(effectiveHints(tool.annotations), tool.name).toEqual(
+        expectedHints({ effect: "read", idempotent: true }),
+      );
+      expect(redundantHints(tool.annotations), tool.name).toEqual([]);
       expect(tool.outputSchema).toBeDefined();
       expect(tool.description?.length ?? 0).toBeLessThanOrEqual(200);
     }

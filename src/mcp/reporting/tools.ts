@@ -52,13 +52,12 @@ function output<S extends z.ZodRawShape>(tool: string, shape: S) {
   );
 }
 
-/** Every reporting tool reads DigiCert and writes only the local snapshot store. */
-const READ: ToolAnnotations = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: true,
-};
+/**
+ * Every reporting tool reads DigiCert and writes only the local snapshot store. The other hints are left at the
+ * MCP spec's defaults (see annotationsFor): destructive and idempotent mean nothing for a read-only tool, and
+ * openWorldHint defaults to true (DigiCert). take_reporting_snapshot is thus not idempotent (the default).
+ */
+const READ: ToolAnnotations = { readOnlyHint: true };
 const SAN_PREVIEW = 5;
 
 function snapshotLinks(meta: SnapshotMeta): ResourceLink[] {
@@ -127,7 +126,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
         previous_id: z.string().nullable(),
         changes: diffOut.shape.counts.nullable(),
       }),
-      annotations: { ...READ, idempotentHint: false },
+      annotations: READ,
     },
     async () => {
       try {
