@@ -124,7 +124,7 @@ export function registerOperationTools(
 ): void {
   const confirmation = deps.gate.enabled;
   for (const op of operations) {
-    const tool = server.registerTool(
+    server.registerTool(
       op.name,
       {
         title: op.title,
@@ -135,8 +135,5 @@ export function registerOperationTools(
       },
       (args: Record<string, unknown>, extra: ToolExtra) => runTool(op, deps, args, extra),
     );
-    // The SDK stamps `execution: {taskSupport: "forbidden"}` on every tool; absent means the same (spec
-    // default) and saves its bytes in every tools/list.
-    tool.execution = undefined;
   }
 }

@@ -11,6 +11,9 @@ const SHARE_FROM_CHARS = 400;
  * Makes tools/list cheaper for every agent without hiding anything:
  * - The SDK stamps `"$schema": "http://json-schema.org/draft-07/schema#"` on every input and output schema: ~30
  *   tokens per tool that no client needs (MCP fixes the dialect), with no option to leave it out.
+ * - It also stamps `"execution": {"taskSupport": "forbidden"}` on every tool registered with registerTool: the
+ *   spec's default when absent (ToolExecution.taskSupport: "forbidden", "default when absent"), so removing it
+ *   tells clients the same. Any other execution setting is kept.
  * - A large argument schema that an earlier tool of the same list already spells out (the organization object of
  *   create, replace and update) is replaced by a pointer to it. Done here, on the list actually sent, so a pointer
  *   never names a tool the client was not given. The server validates the full schema either way.
@@ -26,6 +29,7 @@ export function trimToolsList(server: McpServer): void {
     const result = (await original(request, extra)) as ListToolsResult;
     const seen = new Map<string, { where: string; required: string }>();
     for (const tool of result.tools) {
+      if (isDefaultExecution(tool.execution)) delete tool.execution;
       delete (tool.inputSchema as Json).$schema;
       if (tool.outputSchema) delete (tool.outputSchema as Json).$schema;
       const properties = tool.inputSchema.properties as Json | undefined;
@@ -50,4 +54,10 @@ export function trimToolsList(server: McpServer): void {
     }
     return result;
   });
+}
+
+function isDefaultExecution(execution: ListToolsResult["tools"][number]["execution"]): boolean {
+  if (!execution) return true;
+  const { taskSupport, ...rest } = execution;
+  return Object.keys(rest).length === 0 && (taskSupport === undefined || taskSupport === "forbidden");
 }

@@ -40,6 +40,8 @@ describe("tools/list", () => {
       expect(op, t.name).toBeDefined();
       if (op) expect(effectiveHints(t.annotations), t.name).toEqual(expectedHints(op));
       expect(redundantHints(t.annotations), t.name).toEqual([]);
+      // the SDK's execution {taskSupport: "forbidden"} is the spec default when absent: not sent
+      expect(t.execution, t.name).toBeUndefined();
     }
   });
 
