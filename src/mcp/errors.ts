@@ -11,11 +11,11 @@ function checkAdvice(op: Operation): string {
 }
 
 /** The one shape of a tool error: the lines as text, the first as summary, and the machine-readable cause. */
-function toolError(op: Operation, lines: readonly string[], error: Record<string, unknown>): CallToolResult {
+function toolError(lines: readonly string[], error: Record<string, unknown>): CallToolResult {
   return {
     isError: true,
     content: [{ type: "text", text: lines.join("\n") }],
-    structuredContent: { ok: false, operation: op.name, summary: lines[0] as string, error },
+    structuredContent: { ok: false, summary: lines[0] as string, error },
   };
 }
 
@@ -28,7 +28,7 @@ export function invalidArgumentsResult(
     `Invalid arguments for ${op.name}; nothing was sent to DigiCert:`,
     ...issues.map((i) => (i.path ? `- ${i.path}: ${i.message}` : `- ${i.message}`)),
   ];
-  return toolError(op, lines, { kind: "validation", issues });
+  return toolError(lines, { kind: "validation", issues });
 }
 
 /** One place that turns any failure into a tool error the agent can act on. Never includes arguments. */
@@ -61,7 +61,7 @@ export function errorResult(op: Operation, err: unknown): CallToolResult {
     }
     if (err.hint) lines.push(`Hint: ${err.hint}`);
     if (err.outcomeUnknown) lines.push(checkAdvice(op));
-    return toolError(op, lines, {
+    return toolError(lines, {
       kind: err.kind,
       status: err.status,
       code: err.code,
@@ -70,5 +70,5 @@ export function errorResult(op: Operation, err: unknown): CallToolResult {
     });
   }
   const message = err instanceof Error ? err.message : String(err);
-  return toolError(op, [`${op.name} failed inside digicert-partner-mcp: ${message}`], { kind: "internal" });
+  return toolError([`${op.name} failed inside digicert-partner-mcp: ${message}`], { kind: "internal" });
 }

@@ -40,7 +40,7 @@ export function successResult(
     response.data === undefined
       ? `${op.title}: done${target(op, args)} (HTTP ${response.status}).`
       : `${op.title}${target(op, args)}${counts(compacted.data, response.data)}.`;
-  const structured: Record<string, unknown> = { ok: true, operation: op.name, summary };
+  const structured: Record<string, unknown> = { ok: true, summary };
   if (op.confirm) structured.status = "done";
   if (compacted.data !== undefined) structured.data = compacted.data;
   if (notes.length) structured.note = notes.join(" ");

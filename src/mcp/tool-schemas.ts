@@ -140,7 +140,7 @@ export function advertisedInputSchema(op: Operation, options: SchemaOptions = {}
 export const RESULT_STATUS = ["done", "confirmation_required", "not_confirmed"] as const;
 
 /**
- * The structured result every tool returns: `ok`, `operation`, `summary`, the DigiCert answer in `data` (when
+ * The structured result every tool returns: `ok`, `summary`, the DigiCert answer in `data` (when
  * DigiCert returns one), a `note` (truncation, one-time secrets), and for guarded tools the confirmation fields.
  */
 export function toolOutputSchema(op: Operation, options: SchemaOptions = {}): AnyObject {
@@ -150,7 +150,6 @@ export function toolOutputSchema(op: Operation, options: SchemaOptions = {}): An
 function buildOutputSchema(op: Operation, options: SchemaOptions): AnyObject {
   const shape: Record<string, z.ZodType> = {
     ok: z.boolean(),
-    operation: z.string(),
     summary: z.string(),
     note: z.string().optional(),
   };

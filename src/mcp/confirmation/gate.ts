@@ -123,7 +123,6 @@ export class ConfirmationGate {
         content: [{ type: "text", text }],
         structuredContent: {
           ok: false,
-          operation: op.name,
           status: "confirmation_required",
           summary: "Confirmation required; nothing was changed.",
           preview,
@@ -150,7 +149,6 @@ export class ConfirmationGate {
     });
     if (!verdict.ok) {
       return refused(
-        op,
         "token",
         `The confirmation token was refused: ${verdict.reason}. Nothing was changed. Call ${op.name} without confirmation_token to get a new preview, show it to the user and confirm again.`,
       );
@@ -186,7 +184,6 @@ export class ConfirmationGate {
       );
     } catch (err) {
       return refused(
-        op,
         "elicitation",
         `Could not ask the user to confirm (${err instanceof Error ? err.message : String(err)}). Nothing was changed.`,
       );
@@ -201,7 +198,6 @@ export class ConfirmationGate {
           content: [{ type: "text", text: `${summary}\nPreview was: ${preview}` }],
           structuredContent: {
             ok: false,
-            operation: op.name,
             status: "not_confirmed",
             summary,
             preview,
@@ -230,7 +226,7 @@ export class ConfirmationGate {
   }
 }
 
-function refused(op: Operation, via: ConfirmedBy, text: string): GateDecision {
+function refused(via: ConfirmedBy, text: string): GateDecision {
   return {
     proceed: false,
     outcome: "refused",
@@ -238,14 +234,13 @@ function refused(op: Operation, via: ConfirmedBy, text: string): GateDecision {
     result: {
       isError: true,
       content: [{ type: "text", text }],
-      structuredContent: { ok: false, operation: op.name, summary: text, error: { kind: "confirmation" } },
+      structuredContent: { ok: false, summary: text, error: { kind: "confirmation" } },
     },
   };
 }
 
 function changedSincePreview(op: Operation, via: ConfirmedBy): GateDecision {
   return refused(
-    op,
     via,
     `The target changed since the preview was made, so nothing was changed. Call ${op.name} without confirmation_token to get a new preview of the current state and confirm again.`,
   );
