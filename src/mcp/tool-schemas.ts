@@ -14,7 +14,7 @@ export const confirmationToken = z
   .min(1)
   .max(4096)
   .optional()
-  .describe("from the confirmation_required result, once the user agreed");
+  .describe("from confirmation_required, after the user agreed");
 
 /** Same rule as the catalog's selector, shorter text: it is repeated in most tools' schemas. */
 const accountSelector = z.number().int().positive().optional().describe("use this subaccount's key");

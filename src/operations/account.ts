@@ -11,7 +11,7 @@ export const createSubaccount = defineOperation({
   name: "create_subaccount",
   title: "Create subaccount",
   description:
-    "Create a subaccount with its first API key (parent key). The key's full secret is returned once: store it now.",
+    "Create a subaccount with its first API key. The key's full secret is returned once: store it now.",
   toolset: "account",
   api: "partner",
   method: "POST",
@@ -94,7 +94,7 @@ export const getReporting = defineOperation({
   name: "get_account_reporting",
   title: "Get ACME reporting",
   description:
-    "All subaccounts' ACME contracts (parent key). Subaccounts without contracts are omitted. Large: prefer reporting_summary or find_contracts_for_domain.",
+    "All subaccounts' ACME contracts. Subaccounts without contracts are omitted. Large: prefer reporting_summary or find_contracts_for_domain.",
   toolset: "reporting",
   api: "partner",
   method: "GET",

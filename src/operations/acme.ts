@@ -11,7 +11,7 @@ import { describeContract, list } from "./describe.js";
 import { defineOperation, type Inspection } from "./types.js";
 
 export const contractId = z.strictObject({
-  acme_contract_id: id("acme_contract_id").describe("ACME contract id"),
+  acme_contract_id: id("acme_contract_id"),
 });
 
 const inspectContract: Inspection = {
@@ -23,7 +23,7 @@ export const createAcmeContract = defineOperation({
   name: "create_acme_contract",
   title: "Create ACME contract",
   description:
-    "Create an ACME contract (subaccount key). OV (ssl_basic) and EV (ssl_ev_basic) need organization; DV (ssl_dv_rapidssl) does not. Returns the ACME directory URL and EAB kid/hmac_key once.",
+    "Create an ACME contract. OV (ssl_basic) and EV (ssl_ev_basic) need organization; DV (ssl_dv_rapidssl) does not. Returns the ACME directory URL and EAB kid/hmac_key once.",
   toolset: "acme",
   api: "partner",
   method: "POST",

@@ -45,7 +45,7 @@ export const createApiKey = defineOperation({
   name: "create_api_key",
   title: "Create subaccount API key",
   description:
-    "Create a new API key for an existing subaccount (parent key). The full secret is returned once: store it now.",
+    "Create a new API key for an existing subaccount. The full secret is returned once: store it now.",
   toolset: "api_keys",
   api: "partner",
   method: "POST",
