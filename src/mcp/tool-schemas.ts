@@ -142,6 +142,8 @@ export const RESULT_STATUS = ["done", "confirmation_required", "not_confirmed"] 
 /**
  * The structured result every tool returns: `ok`, `summary`, the DigiCert answer in `data` (when
  * DigiCert returns one), a `note` (truncation, one-time secrets), and for guarded tools the confirmation fields.
+ * A field the tool can never return is not listed: `note` only comes with `data`, `current` only from an
+ * inspection.
  */
 export function toolOutputSchema(op: Operation, options: SchemaOptions = {}): AnyObject {
   return cached(outputCache, op, needsConfirmation(op, options), () => buildOutputSchema(op, options));
@@ -151,14 +153,17 @@ function buildOutputSchema(op: Operation, options: SchemaOptions): AnyObject {
   const shape: Record<string, z.ZodType> = {
     ok: z.boolean(),
     summary: z.string(),
-    note: z.string().optional(),
   };
-  // Typed in full for validation here; advertised as "object" (see below)
-  if (op.response) shape.data = op.response.optional();
+  if (op.response) {
+    // notes are about the answer (a shortened list, a one-time secret): a tool without one has none
+    shape.note = z.string().optional();
+    // Typed in full for validation here; advertised as "object" (see below)
+    shape.data = op.response.optional();
+  }
   if (needsConfirmation(op, options)) {
     shape.status = z.enum(RESULT_STATUS).optional();
     shape.preview = z.string().optional();
-    shape.current = z.unknown().optional();
+    if (op.confirm?.inspect) shape.current = z.unknown().optional();
     shape.confirmation_token = z.string().optional();
     shape.expires_at = z.string().optional();
   }

@@ -37,6 +37,12 @@ describe("every tool over MCP against the sandbox", () => {
     // the JSON Schema agents see (the SDK client already ran the same check inside callTool)
     const validate = ajv.compile(tool?.outputSchema as object);
     expect(validate(result.structuredContent), JSON.stringify(validate.errors)).toBe(true);
+    // and lists every field the tool returns (an error result adds only `error`)
+    const listed = Object.keys(tool?.outputSchema?.properties ?? {});
+    const unlisted = Object.keys(result.structuredContent ?? {}).filter(
+      (k) => k !== "error" && !listed.includes(k),
+    );
+    expect(unlisted, name).toEqual([]);
     // and the zod schema the server validates with
     const op = OPERATIONS.find((o) => o.name === name);
     if (op && !result.isError)
