@@ -32,7 +32,7 @@ export const createAcmeContract = defineOperation({
   params: z.strictObject({}),
   body: z.strictObject({
     product_name_id: productNameId,
-    sans: sanList.describe("DNS names; wildcard only as leftmost label; max 250"),
+    sans: sanList.describe("DNS names; wildcard only as leftmost label"),
     organization: organizationInput.optional(),
     auto_renew: z.boolean().optional().describe("default: the account's auto_renew_subscription setting"),
   }),
@@ -72,7 +72,7 @@ export const replaceAcmeContract = defineOperation({
   scope: "subaccount",
   params: contractId,
   body: z.strictObject({
-    auto_renew: z.boolean().optional().describe("omitted = false"),
+    auto_renew: z.boolean().optional(),
     organization: organizationInput.optional(),
   }),
   response: contract,

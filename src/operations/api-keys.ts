@@ -4,7 +4,7 @@ import { id, text } from "../schemas/primitives.js";
 import { quote } from "./describe.js";
 import { defineOperation } from "./types.js";
 
-const keyId = z.strictObject({ api_key_id: id("api_key_id").describe("API key id (from list_api_keys)") });
+const keyId = z.strictObject({ api_key_id: id("api_key_id").describe("from list_api_keys") });
 
 export const listApiKeys = defineOperation({
   name: "list_api_keys",

@@ -98,7 +98,7 @@ export const regenerateCredentials = defineOperation({
   path: "/acme/{acme_contract_id}/credentials/regenerate",
   scope: "subaccount",
   params: contractId,
-  body: z.strictObject({ revoke_existing: z.boolean().optional().describe("default true") }),
+  body: z.strictObject({ revoke_existing: z.boolean().optional() }),
   response: regeneratedCredentials,
   success: [200, 201],
   effect: "destructive",

@@ -165,11 +165,11 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
     {
       title: "Reporting summary",
       description:
-        "Summary of a reporting snapshot (default latest): totals, per product/subaccount, expiring, canceled. With account_id: that subaccount only, plus its contracts.",
+        "Summary of a reporting snapshot: totals, per product/subaccount, expiring, canceled. With account_id: that subaccount only, plus its contracts.",
       inputSchema: input("reporting_summary", {
         snapshot_id: snapshotIdIn,
         account_id: accountIdIn.optional(),
-        limit: limitIn(200, 50).describe("max contracts listed with account_id (≤200)"),
+        limit: limitIn(200, 50).describe("max contracts listed with account_id"),
       }),
       outputSchema: output("reporting_summary", {
         snapshot: snapshotMetaOut,
@@ -246,12 +246,11 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
     "compare_reporting_snapshots",
     {
       title: "Compare reporting snapshots",
-      description:
-        "What changed between two snapshots (default: the one before latest → latest): contracts added, removed, canceled; SANs; expiry.",
+      description: "What changed between two snapshots: contracts added, removed, canceled; SANs; expiry.",
       inputSchema: input("compare_reporting_snapshots", {
         from_id: snapshotIdIn.describe("older snapshot id; default the one before to_id"),
         to_id: snapshotIdIn,
-        limit: limitIn(100, 20).describe("max items per list (≤100)"),
+        limit: limitIn(100, 20).describe("max items per list"),
       }),
       outputSchema: output("compare_reporting_snapshots", {
         from: snapshotMetaOut.nullable(),
