@@ -110,7 +110,11 @@ export function compactInputJsonSchema(schema: z.ZodType): JsonObject {
  */
 export function compactOutputJsonSchema(schema: z.ZodType, maxObjectDepth = 3): JsonObject {
   const json = z.toJSONSchema(schema, { io: "output", target: "draft-7", unrepresentable: "any" });
-  return walk(json, 0, maxObjectDepth, true) as JsonObject;
+  const out = walk(json, 0, maxObjectDepth, true) as JsonObject;
+  // A result's `additionalProperties: false` tells no one anything (agents do not write results) and promised
+  // more than the server checks (z.object accepts extra keys); catalog results are loose objects anyway.
+  if (out.additionalProperties === false) delete out.additionalProperties;
+  return out;
 }
 
 /**
