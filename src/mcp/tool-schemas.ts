@@ -19,8 +19,9 @@ export const confirmationToken = z
 /** Same rule as the catalog's selector, shorter text: it is repeated in most tools' schemas. */
 const accountSelector = z.number().int().positive().optional().describe("use this subaccount's key");
 
-const offset = z.number().int().min(0).optional().describe("skip this many items");
-const limit = z.number().int().min(1).max(200).optional().describe("items per page");
+// offset/limit need no description: the names say it (as in the reporting tools), the bounds are in the schema
+const offset = z.number().int().min(0).optional();
+const limit = z.number().int().min(1).max(200).optional();
 
 /** Whether the confirmation gate is on (the operator's `confirmation.mode`); off, no tool shows its fields. */
 export interface SchemaOptions {
