@@ -148,5 +148,4 @@ export const expiringOut = z.object({
 /** Input blocks shared by several tools. */
 export const snapshotIdIn = z.string().max(40).optional().describe("id from resources/list; default latest");
 export const accountIdIn = z.number().int().positive().describe("subaccount id");
-export const limitIn = (max: number, fallback: number) =>
-  z.number().int().min(1).max(max).default(fallback).describe("max items returned");
+export const limitIn = (max: number, fallback: number) => z.number().int().min(1).max(max).default(fallback);
