@@ -93,7 +93,7 @@ export const updateAcmeContract = defineOperation({
   name: "update_acme_contract",
   title: "Update ACME contract (PATCH)",
   description:
-    "Change only the given fields (auto_renew, organization). Changing organization details un-validates every contract sharing that organization and needs confirmation.",
+    "Change only the given fields (auto_renew, organization). Changing organization details un-validates every contract sharing that organization.",
   toolset: "acme",
   api: "partner",
   method: "PATCH",
@@ -114,6 +114,7 @@ export const updateAcmeContract = defineOperation({
       : undefined,
   confirm: {
     when: (input) => input.organization !== undefined,
+    whenText: "to change the organization",
     inspect: inspectContract,
     describe: (input, current) =>
       `Change the organization of contract ${input.acme_contract_id} ${describeContract(current)}: ` +

@@ -62,8 +62,7 @@ export const createApiKey = defineOperation({
 export const setApiKeyStatus = defineOperation({
   name: "set_api_key_status",
   title: "Activate or deactivate API key",
-  description:
-    "Set an API key active or inactive. An inactive key stops authenticating at once; deactivation needs confirmation.",
+  description: "Set an API key active or inactive. An inactive key stops authenticating at once.",
   toolset: "api_keys",
   api: "partner",
   method: "PUT",
@@ -77,6 +76,7 @@ export const setApiKeyStatus = defineOperation({
   idempotent: true,
   confirm: {
     when: (input) => input.status === "inactive",
+    whenText: "to deactivate",
     inspect: { op: "get_api_key", input: (input) => ({ api_key_id: input.api_key_id }) },
     describe: (input, current) => {
       const key = current as { name?: string; account_id?: number; api_key_last4?: string } | undefined;

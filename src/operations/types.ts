@@ -29,14 +29,22 @@ export interface Inspection {
   input: (input: Record<string, unknown>) => Record<string, unknown>;
 }
 
-export interface ConfirmPolicy {
-  /** Only these calls need confirmation (e.g. PATCH only when it changes the organization). Default: all. */
-  when?: (input: Record<string, unknown>) => boolean;
+/** Which calls need confirmation: all, or those `when` picks, which `whenText` tells the agent (tool description). */
+type ConfirmWhen =
+  | { when?: undefined; whenText?: undefined }
+  | {
+      /** Only these calls need confirmation (e.g. PATCH only when it changes the organization). */
+      when: (input: Record<string, unknown>) => boolean;
+      /** the same rule in words, ending the tool's description: "Asks for confirmation <whenText>." */
+      whenText: string;
+    };
+
+export type ConfirmPolicy = ConfirmWhen & {
   /** A current-state read shown in the preview and compared again just before acting. */
   inspect?: Inspection;
   /** Plain-language sentence of what will happen, from the input and (if inspected) the current state. */
   describe: (input: Record<string, unknown>, current: unknown) => string;
-}
+};
 
 export interface Operation<
   P extends AnyObject = AnyObject,

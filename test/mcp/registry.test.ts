@@ -72,6 +72,23 @@ describe("tool registry", () => {
     }
   });
 
+  it("only guarded tools mention confirmation, and only while it is on (the rule of when is said once, at the end)", () => {
+    for (const op of ops) {
+      expect(op.description, op.name).not.toMatch(/confirm/i);
+      const on = toolDescription(op, true);
+      const off = toolDescription(op, false);
+      expect(off, op.name).not.toMatch(/confirm/i);
+      if (!op.confirm) expect(on, op.name).toBe(off);
+      else
+        expect(on, op.name).toMatch(
+          op.confirm.whenText ? / Asks for confirmation to [a-z ]+\.$/ : / Asks for confirmation\.$/,
+        );
+    }
+    expect(toolDescription(ops.find((op) => op.name === "set_api_key_status") as Operation)).toMatch(
+      /Asks for confirmation to deactivate\.$/,
+    );
+  });
+
   it("guarded tools take a confirmation_token; paged tools take offset/limit; nothing else is added", () => {
     for (const op of ops) {
       const keys = Object.keys(toolInputSchema(op).shape);
