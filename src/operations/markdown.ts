@@ -11,10 +11,7 @@ const SCOPE_TEXT: Record<KeyScope, string> = {
 
 function confirmation(op: Operation): string {
   if (!op.confirm) return "";
-  if (!op.confirm.when) return "always";
-  if (op.name === "update_acme_contract") return "when organization changes";
-  if (op.name === "set_api_key_status") return "when deactivating";
-  return "sometimes";
+  return op.confirm.whenText ? `only ${op.confirm.whenText}` : "always";
 }
 
 /** The README's table of catalog tools, generated so that it cannot drift from the catalog. */
