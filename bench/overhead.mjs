@@ -2,7 +2,7 @@
 // DigiCertClient.call() directly, all against one sandbox process. Variants are interleaved round-robin (the
 // starting variant rotates each round) after a warm-up, so drift and GC hit all of them alike.
 import { getOperation } from "../dist/src/operations/index.js";
-import { args, fmt, report, startSandboxProcess, stats, writeResults } from "./lib.mjs";
+import { args, fmt, report, SRC_CLI, startSandboxProcess, stats, writeResults } from "./lib.mjs";
 import {
   connectHttp,
   connectInMemory,
@@ -29,6 +29,9 @@ try {
   closers.unshift(() => memory.close());
   const stdio = await connectStdio(sandbox);
   closers.unshift(() => stdio.close());
+  // the same server as tsc emits it, module by module: shows that bundling the bin (fix 9) costs no per-call time
+  const stdioSrc = await connectStdio(sandbox, { args: [SRC_CLI] });
+  closers.unshift(() => stdioSrc.close());
   const httpServer = await startHttpServerProcess(sandbox);
   closers.unshift(() => httpServer.close());
   const http = await connectHttp(httpServer);
@@ -48,6 +51,10 @@ try {
     },
     { name: "stdio MCP (child process)", run: () => rawCall(stdio.client, TOOL, ARGS).then(check) },
     { name: "Streamable HTTP MCP (child process)", run: () => rawCall(http.client, TOOL, ARGS).then(check) },
+    {
+      name: "stdio MCP, dist/src unbundled (child process)",
+      run: () => rawCall(stdioSrc.client, TOOL, ARGS).then(check),
+    },
   ];
   const samples = variants.map(() => []);
 

@@ -13,6 +13,7 @@ const BENCHMARKS = [
   { name: "http-throughput", file: "http-throughput.mjs", budgetMs: 180_000 },
   { name: "agent-cost", file: "agent-cost.mjs", budgetMs: 300_000 },
   { name: "reporting", file: "reporting.mjs", budgetMs: 600_000 },
+  { name: "scrub", file: "scrub.mjs", budgetMs: 60_000 },
 ];
 const only = typeof opts.only === "string" ? opts.only.split(",") : undefined;
 const selected = BENCHMARKS.filter((b) => !only || only.includes(b.name));

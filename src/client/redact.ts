@@ -12,51 +12,95 @@ export function scrub(text: string, secrets: readonly string[]): string {
     if (out.includes(secret)) out = out.split(secret).join("[REDACTED]");
   }
   if (out.length >= SECRET_FRAGMENT) {
-    const windows = fragmentWindows(secrets);
-    if (windows.size > 0) out = scrubFragments(out, windows);
+    const fragments = fragmentsOf(secrets);
+    if (fragments.windows.size > 0) out = scrubFragments(out, fragments);
   }
   return out;
 }
 
 /**
- * Every SECRET_FRAGMENT-long window of each longer secret (as is, lower and upper case), built once per list of
- * secrets rather than for every string scrubbed: tool results are scrubbed string by string on every call.
- * Keyed by content, so a list changed in place is not served stale windows; a handful of lists exist.
+ * Every SECRET_FRAGMENT-long window of each longer secret (as is, lower and upper case), and a rolling hash of
+ * each, so a text is searched in one pass of arithmetic: looking up a 12-character slice at every position was
+ * most of the per-result cost of scrubbing (BENCHMARKS.md, fix 11). A hash hit is confirmed on the window
+ * itself, so a collision costs a lookup, never a wrong redaction.
  */
-const windowsByList = new Map<string, Set<string>>();
-function fragmentWindows(secrets: readonly string[]): Set<string> {
-  const key = secrets.join("\u0000");
-  let windows = windowsByList.get(key);
-  if (windows) return windows;
-  windows = new Set<string>();
+interface Fragments {
+  windows: ReadonlySet<string>;
+  hashes: ReadonlySet<number>;
+}
+
+const HASH_BASE = 0x01000193;
+/** HASH_BASE ** (SECRET_FRAGMENT - 1), modulo 2 ** 32: what the leaving character weighs in a window's hash */
+const HASH_LEAD = (() => {
+  let p = 1;
+  for (let i = 1; i < SECRET_FRAGMENT; i++) p = Math.imul(p, HASH_BASE);
+  return p;
+})();
+/** kept to 30 bits so every hash is a small integer (no boxed number per lookup) */
+const HASH_MASK = 0x3fffffff;
+
+function windowHash(text: string, start: number): number {
+  let h = 0;
+  for (let j = start; j < start + SECRET_FRAGMENT; j++)
+    h = (Math.imul(h, HASH_BASE) + text.charCodeAt(j)) | 0;
+  return h;
+}
+
+/**
+ * Built once per list of secrets, not per string: tool results are scrubbed string by string on every call. The
+ * same array is found by identity, then checked element by element, so a list changed in place is not served
+ * stale windows.
+ */
+const fragmentsByList = new WeakMap<readonly string[], { secrets: string[]; fragments: Fragments }>();
+function fragmentsOf(secrets: readonly string[]): Fragments {
+  const cached = fragmentsByList.get(secrets);
+  if (
+    cached &&
+    cached.secrets.length === secrets.length &&
+    cached.secrets.every((s, i) => s === secrets[i])
+  ) {
+    return cached.fragments;
+  }
+  const windows = new Set<string>();
+  const hashes = new Set<number>();
   for (const secret of secrets) {
     if (secret.length <= SECRET_FRAGMENT) continue;
     for (const variant of [secret, secret.toLowerCase(), secret.toUpperCase()]) {
-      for (let i = 0; i + SECRET_FRAGMENT <= variant.length; i++)
+      for (let i = 0; i + SECRET_FRAGMENT <= variant.length; i++) {
         windows.add(variant.slice(i, i + SECRET_FRAGMENT));
+        hashes.add(windowHash(variant, i) & HASH_MASK);
+      }
     }
   }
-  if (windowsByList.size >= 64) windowsByList.clear();
-  windowsByList.set(key, windows);
-  return windows;
+  const fragments = { windows, hashes };
+  fragmentsByList.set(secrets, { secrets: [...secrets], fragments });
+  return fragments;
 }
 
 /** Replaces each stretch of `text` made of windows of the secrets. */
-function scrubFragments(text: string, windows: ReadonlySet<string>): string {
+function scrubFragments(text: string, { windows, hashes }: Fragments): string {
   let out = "";
   let copied = 0;
   let coverEnd = -1;
   let start = -1;
-  for (let i = 0; i + SECRET_FRAGMENT <= text.length; i++) {
-    if (!windows.has(text.slice(i, i + SECRET_FRAGMENT))) continue;
-    if (i > coverEnd) {
-      if (start >= 0) {
-        out += `${text.slice(copied, start)}[REDACTED]`;
-        copied = coverEnd;
+  let h = windowHash(text, 0);
+  for (let i = 0; ; i++) {
+    if (hashes.has(h & HASH_MASK) && windows.has(text.slice(i, i + SECRET_FRAGMENT))) {
+      if (i > coverEnd) {
+        if (start >= 0) {
+          out += `${text.slice(copied, start)}[REDACTED]`;
+          copied = coverEnd;
+        }
+        start = i;
       }
-      start = i;
+      coverEnd = i + SECRET_FRAGMENT;
     }
-    coverEnd = i + SECRET_FRAGMENT;
+    if (i + SECRET_FRAGMENT >= text.length) break;
+    // slide the window one character: drop text[i], add text[i + SECRET_FRAGMENT]
+    h =
+      (Math.imul(h - Math.imul(text.charCodeAt(i), HASH_LEAD), HASH_BASE) +
+        text.charCodeAt(i + SECRET_FRAGMENT)) |
+      0;
   }
   if (start < 0) return text;
   return `${out}${text.slice(copied, start)}[REDACTED]${text.slice(coverEnd)}`;
