@@ -6,6 +6,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO, type Sandbox, startSandbox } from "../../sandbox/index.js";
+import { INITIALIZE, mcpHeaders } from "../transports/helpers.js";
 import { type Child, cleanEnv, ensureBuilt, runCli } from "./child.js";
 
 const TOKEN = "e2e-file-token-0123456789abcdef0123456789abcdef";
@@ -76,26 +77,7 @@ describe("hash-token and the tokens file (built CLI)", { timeout: 60_000 }, () =
       }
     ).url;
     const status = async (token: string) =>
-      (
-        await fetch(url, {
-          method: "POST",
-          headers: {
-            authorization: `Bearer ${token}`,
-            "content-type": "application/json",
-            accept: "application/json, text/event-stream",
-          },
-          body: JSON.stringify({
-            jsonrpc: "2.0",
-            id: 1,
-            method: "initialize",
-            params: {
-              protocolVersion: "2025-06-18",
-              capabilities: {},
-              clientInfo: { name: "e2e", version: "0" },
-            },
-          }),
-        })
-      ).status;
+      (await fetch(url, { method: "POST", headers: mcpHeaders(token), body: INITIALIZE })).status;
     expect(await status(leaving)).toBe(200);
 
     // a file edited into a bad state: refused, the tokens in force stay

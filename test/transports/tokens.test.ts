@@ -120,6 +120,11 @@ async function client(url: string, token: string) {
   return c.client;
 }
 
+async function expectNoWriteTools(c: Awaited<ReturnType<typeof client>>): Promise<void> {
+  const names = (await c.listTools()).tools.map((t) => t.name);
+  for (const w of WRITE_TOOLS) expect(names).not.toContain(w);
+}
+
 function text(result: CallToolResult): string {
   const first = result.content[0];
   return first?.type === "text" ? first.text : "";
@@ -212,8 +217,7 @@ describe("tokens file over HTTP", () => {
   it("stateless mode builds each request's server for the token too", async () => {
     const server = await start({ stateless: true });
     const c = await client(server.url, SUPPORT);
-    const names = (await c.listTools()).tools.map((t) => t.name);
-    for (const w of WRITE_TOOLS) expect(names).not.toContain(w);
+    await expectNoWriteTools(c);
   });
 
   it("audits writes under the token's name and profile, with no key or token in the file", async () => {
@@ -318,9 +322,7 @@ describe("replacing the tokens file's entries (SIGHUP reload)", () => {
     // unchanged tokens: same sessions, still working (MCP_HTTP_TOKEN's tokens are not in the file: untouched)
     expect((await teamA.listTools()).tools.length).toBeGreaterThan(0);
     expect((await full.listTools()).tools.length).toBeGreaterThan(0);
-    const fresh = await client(server.url, NEWCOMER);
-    const names = (await fresh.listTools()).tools.map((t) => t.name);
-    for (const w of WRITE_TOOLS) expect(names).not.toContain(w);
+    await expectNoWriteTools(await client(server.url, NEWCOMER));
   });
 
   it("a token whose grant changed loses its session, and its next session has the new grant", async () => {
