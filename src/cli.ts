@@ -185,23 +185,31 @@ async function serve(config: Config, version: string): Promise<number> {
     // Only the chosen transport is loaded: Streamable HTTP pulls in the SDK's HTTP server and @hono/node-server.
     if (config.transport === "http") {
       const { startHttpServer } = await import("./transports/http.js");
-      const http = await startHttpServer(config.http, {
+      // Listening for SIGHUP before serving: its default action would stop the server (e.g. `systemctl
+      // reload`), with or without a tokens file to reload.
+      const { onReloadSignal } = await import("./cli/reload-tokens.js");
+      const source = config.http.tokensFile;
+      let http: Awaited<ReturnType<typeof startHttpServer>> | undefined;
+      stopReloading = onReloadSignal(async () => {
+        if (!source) {
+          throw new ConfigError(
+            "MCP_HTTP_TOKENS_FILE is not set: nothing to reload (MCP_HTTP_TOKEN is read at start; restart to change it)",
+          );
+        }
+        const hashedTokens = loadTokensFile(source);
+        const next = { ...config, http: { ...config.http, hashedTokens } };
+        if (namesToCheck(next)) await checkToolNames(next, () => createServer({}), unknownSelectionNames);
+        if (!http)
+          throw new ConfigError("the HTTP server is still starting: send SIGHUP again once it serves");
+        return http.replaceFileTokens(hashedTokens);
+      }, logger);
+      http = await startHttpServer(config.http, {
         createServer: forConnection,
         logger,
         version,
         onRefused: audit ? (refusal) => audit.refused({ ...refusal, transport: "http" }) : undefined,
       });
       running = http;
-      const source = config.http.tokensFile;
-      if (source) {
-        const { onReloadSignal } = await import("./cli/reload-tokens.js");
-        stopReloading = onReloadSignal(async () => {
-          const hashedTokens = loadTokensFile(source);
-          const next = { ...config, http: { ...config.http, hashedTokens } };
-          if (namesToCheck(next)) await checkToolNames(next, () => createServer({}), unknownSelectionNames);
-          return http.replaceFileTokens(hashedTokens);
-        }, logger);
-      }
     } else {
       const { serveStdio } = await import("./transports/stdio.js");
       running = await serveStdio({ createServer: forConnection, logger, version });

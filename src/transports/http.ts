@@ -239,7 +239,8 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
         sessions.set(id, created);
         track(res, created);
         logger.info(
-          { session: id.slice(0, 8), token: caller.name, sessions: sessions.size },
+          // "tokenName": the logger censors any field called "token"
+          { session: id.slice(0, 8), tokenName: caller.name, sessions: sessions.size },
           "MCP session opened",
         );
       },
@@ -313,7 +314,7 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
     const limit = caller.grant.rateLimit ?? config.rateLimit?.perMinute ?? 0;
     const wait = limiter.take(caller.name, limit, config.rateLimit?.burst ?? DEFAULT_RATE_BURST);
     if (wait > 0) {
-      logger.warn({ token: caller.name, retryAfter: wait }, "rate limit reached");
+      logger.warn({ tokenName: caller.name, retryAfter: wait }, "rate limit reached");
       refuse(req, "rate_limited", caller.name, 429);
       sendRpcError(res, 429, SERVER_ERROR, `Too many requests for this token; retry after ${wait} s`, {
         "retry-after": String(wait),

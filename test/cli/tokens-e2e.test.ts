@@ -104,6 +104,27 @@ describe("hash-token and the tokens file (built CLI)", { timeout: 60_000 }, () =
     for (const t of [keep, leaving, arriving]) expect(c.stderr()).not.toContain(t);
   });
 
+  it("SIGHUP without a tokens file: the server says there is nothing to reload and keeps serving", async () => {
+    const c = cli(["--http", "--port", "0"], { MCP_HTTP_TOKEN: TOKEN });
+    const url = (
+      JSON.parse(await c.waitForStderr((l) => l.includes("serving MCP over Streamable HTTP"))) as {
+        url: string;
+      }
+    ).url;
+    c.proc.kill("SIGHUP");
+    expect(await c.waitForStderr((l) => l.includes("tokens file NOT reloaded"))).toMatch(
+      /MCP_HTTP_TOKENS_FILE is not set: nothing to reload/,
+    );
+    const res = await fetch(url, { method: "POST", headers: mcpHeaders(TOKEN), body: INITIALIZE });
+    expect(res.status).toBe(200);
+    // the token's name is logged (not censored like a secret), the token never
+    expect(await c.waitForStderr((l) => l.includes("MCP session opened"))).toContain(
+      '"tokenName":"MCP_HTTP_TOKEN"',
+    );
+    expect(await c.kill("SIGTERM")).toBe(0);
+    expect(c.stderr()).not.toContain(TOKEN);
+  });
+
   describe("serving with profiles, a tokens file and an audit log", () => {
     let sandbox: Sandbox;
     beforeAll(async () => {
