@@ -1,7 +1,8 @@
 // 5. Streamable HTTP throughput: get_acme_contract calls per second and latency at 1, 10 and 50 concurrent
 // clients (each an SDK Client + StreamableHTTPClientTransport with its own session), against the CLI started
-// with --http, against a sandbox process. Beside it, the same concurrency calling DigiCertClient directly; the
-// two alternate in short windows so drift hits both. Closed loop, bounded in time and count, loopback only.
+// with --http, against a sandbox process. Beside it, the same concurrency calling DigiCertClient directly, and
+// the same number of MCP clients that declare elicitation (whose answers come as SSE streams, not JSON); the
+// three alternate in short windows so drift hits all. Closed loop, bounded in time and count, loopback only.
 import { getOperation } from "../dist/src/operations/index.js";
 import { args, fmt, report, startSandboxProcess, stats, writeResults } from "./lib.mjs";
 import { connectHttp, directClient, rawCall, startHttpServerProcess } from "./mcp-clients.mjs";
@@ -51,6 +52,10 @@ try {
     const t0 = performance.now();
     for (let i = 0; i < concurrency; i++) clients.push(await connectHttp(httpServer));
     const connectMs = (performance.now() - t0) / concurrency;
+    // clients that can elicit get SSE answers (the server may ask them mid-call); the others plain JSON (fix 13)
+    const eliciting = [];
+    for (let i = 0; i < concurrency; i++)
+      eliciting.push(await connectHttp(httpServer, { capabilities: { elicitation: { form: {} } } }));
     const variants = [
       {
         name: "Streamable HTTP MCP",
@@ -60,6 +65,13 @@ try {
         },
       },
       { name: "direct (DigiCertClient)", run: () => direct.call(op, ARGS) },
+      {
+        name: "Streamable HTTP MCP, clients that can elicit (SSE answers)",
+        run: async (i) => {
+          const r = await rawCall(eliciting[i].client, TOOL, ARGS);
+          if (r.isError) throw new Error("tool error");
+        },
+      },
     ];
     const acc = variants.map(() => ({ latencies: [], errors: 0, elapsed: 0 }));
     // short warm-up for both, then alternating windows
@@ -73,8 +85,8 @@ try {
         acc[i].elapsed += r.elapsed;
       }
     }
-    for (const c of clients) await c.close().catch(() => undefined);
-    const [mcp, dir] = acc.map((a) => ({
+    for (const c of [...clients, ...eliciting]) await c.close().catch(() => undefined);
+    const [mcp, dir, sse] = acc.map((a) => ({
       calls_per_s: (a.latencies.length / a.elapsed) * 1000,
       errors: a.errors,
       ...stats(a.latencies),
@@ -84,6 +96,7 @@ try {
       session_setup_ms: connectMs,
       mcp,
       direct: dir,
+      mcp_sse: sse,
       throughput_ratio: mcp.calls_per_s / dir.calls_per_s,
     });
     process.stderr.write(`concurrency ${concurrency}: done\n`);
@@ -105,6 +118,9 @@ report(
     "direct p50 ms",
     "direct p99 ms",
     "throughput MCP/direct",
+    "SSE answers: calls/s",
+    "SSE p50 ms",
+    "SSE p99 ms",
     "errors",
     "session setup ms",
   ],
@@ -117,7 +133,10 @@ report(
     fmt(r.direct.p50),
     fmt(r.direct.p99),
     fmt(r.throughput_ratio),
-    r.mcp.errors + r.direct.errors,
+    fmt(r.mcp_sse.calls_per_s, 0),
+    fmt(r.mcp_sse.p50),
+    fmt(r.mcp_sse.p99),
+    r.mcp.errors + r.direct.errors + r.mcp_sse.errors,
     fmt(r.session_setup_ms, 1),
   ]),
   [

@@ -124,11 +124,12 @@ export async function startHttpServerProcess(sandbox, { env = {} } = {}) {
 }
 
 /** An SDK Client connected over Streamable HTTP with the bearer token. */
-export async function connectHttp(httpServer) {
+export async function connectHttp(httpServer, { capabilities } = {}) {
   const transport = new StreamableHTTPClientTransport(new URL(httpServer.url), {
     requestInit: { headers: { authorization: `Bearer ${httpServer.token}` } },
   });
-  const client = new Client(CLIENT_INFO);
+  // a client declaring elicitation gets its answers as SSE streams (the server may ask it mid-call), others JSON
+  const client = new Client(CLIENT_INFO, capabilities ? { capabilities } : undefined);
   await withTimeout(client.connect(transport), 30_000, "http connect");
   return {
     client,

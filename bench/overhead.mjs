@@ -36,6 +36,9 @@ try {
   closers.unshift(() => httpServer.close());
   const http = await connectHttp(httpServer);
   closers.unshift(() => http.close());
+  // the same server, a client that can elicit: answers come as SSE streams (fix 13 made the others plain JSON)
+  const httpSse = await connectHttp(httpServer, { capabilities: { elicitation: { form: {} } } });
+  closers.unshift(() => httpSse.close());
   // listTools lets the SDK client cache output validators, which callTool() then applies
   await memory.client.listTools();
 
@@ -51,6 +54,10 @@ try {
     },
     { name: "stdio MCP (child process)", run: () => rawCall(stdio.client, TOOL, ARGS).then(check) },
     { name: "Streamable HTTP MCP (child process)", run: () => rawCall(http.client, TOOL, ARGS).then(check) },
+    {
+      name: "Streamable HTTP MCP, client that can elicit (SSE answers)",
+      run: () => rawCall(httpSse.client, TOOL, ARGS).then(check),
+    },
     {
       name: "stdio MCP, dist/src unbundled (child process)",
       run: () => rawCall(stdioSrc.client, TOOL, ARGS).then(check),

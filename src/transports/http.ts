@@ -136,6 +136,12 @@ function isInitialize(body: unknown): boolean {
   return Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
 }
 
+/** Whether the initializing client declares elicitation (it may then be asked to confirm in the middle of a call). */
+function declaresElicitation(body: unknown): boolean {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.some((m) => isInitializeRequest(m) && m.params.capabilities.elicitation !== undefined);
+}
+
 /**
  * Streamable HTTP at /mcp (bearer token, Host/Origin allow-lists, sessions bound to their token, idle expiry,
  * session cap, body limit) and GET /healthz. Resolves once listening.
@@ -234,6 +240,11 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
     let created: Session | undefined;
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      // A call's answer as plain JSON, unless the client can elicit: the server then may ask it to confirm in the
+      // middle of a call, which needs the answer's SSE stream. Nothing else is ever tied to a call here (no
+      // progress, no log messages; resource updates use the GET stream), and the SSE path cost ~3 ms a call
+      // (BENCHMARKS.md, fix 13).
+      enableJsonResponse: !declaresElicitation(body),
       onsessioninitialized: (id) => {
         created = { id, server, transport, caller, lastSeen: Date.now(), inflight: 0 };
         sessions.set(id, created);

@@ -1,3 +1,6 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { type CallToolResult, ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { HttpConfig } from "../../src/config/index.js";
 import { type RunningHttpServer, startHttpServer } from "../../src/transports/http.js";
@@ -70,6 +73,66 @@ describe("Streamable HTTP transport", () => {
     expect(server.sessionCount()).toBe(1);
     await transport.terminateSession();
     await expect.poll(() => server.sessionCount()).toBe(0);
+  });
+
+  it("answers calls as plain JSON to a client that cannot elicit, as SSE to one that can", async () => {
+    const { server } = await start();
+    const answer = async (capabilities: Record<string, unknown>) => {
+      const init = JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities, clientInfo: { name: "raw", version: "0" } },
+      });
+      const opened = await raw(server.url, { headers: mcpHeaders(TOKEN_A), body: init });
+      const session = opened.headers["mcp-session-id"] as string;
+      const headers = mcpHeaders(TOKEN_A, {
+        "mcp-session-id": session,
+        "mcp-protocol-version": "2025-06-18",
+      });
+      const note = JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" });
+      expect((await raw(server.url, { headers, body: note })).status).toBe(202);
+      const call = JSON.stringify({
+        jsonrpc: "2.0",
+        id: 2,
+        method: "tools/call",
+        params: { name: "get_acme_contract", arguments: { acme_contract_id: 10001, account_id: 1001 } },
+      });
+      return raw(server.url, { headers, body: call });
+    };
+    const plain = await answer({});
+    expect(plain.headers["content-type"]).toMatch(/^application\/json/);
+    expect(JSON.parse(plain.body)).toMatchObject({ id: 2, result: { structuredContent: { ok: true } } });
+    const streamed = await answer({ elicitation: { form: {} } });
+    expect(streamed.headers["content-type"]).toMatch(/^text\/event-stream/);
+    expect(streamed.body).toContain('"id":2');
+  });
+
+  it("asks a client that can elicit to confirm, in the middle of a call, over HTTP", async () => {
+    const { server } = await start();
+    const c = new Client(
+      { name: "eliciting", version: "0" },
+      { capabilities: { elicitation: { form: {} } } },
+    );
+    const asked: string[] = [];
+    c.setRequestHandler(ElicitRequestSchema, async (request) => {
+      asked.push(request.params.message);
+      return { action: "accept", content: { confirm: true } };
+    });
+    await c.connect(
+      new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${TOKEN_A}` } },
+      }),
+    );
+    cleanups.push(() => c.close());
+    const result = (await c.callTool({
+      name: "remove_sans",
+      arguments: { acme_contract_id: 10001, account_id: 1001, sans: ["www.example.com"] },
+    })) as CallToolResult;
+    expect(asked).toHaveLength(1);
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ ok: true, status: "done" });
+    expect(real.sandbox.store.contracts.get(10001)?.sans).not.toContain("www.example.com");
   });
 
   it("answers /healthz without auth, with the version and no secrets", async () => {
