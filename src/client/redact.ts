@@ -6,15 +6,16 @@ export const SECRET_FRAGMENT = 12;
 
 /** Replaces every occurrence of a configured secret in a text, so an echoing upstream cannot leak it. */
 export function scrub(text: string, secrets: readonly string[]): string {
+  return scrubWith(text, secrets, fragmentsOf(secrets));
+}
+
+function scrubWith(text: string, secrets: readonly string[], fragments: Fragments): string {
   let out = text;
   for (const secret of secrets) {
     if (secret.length < 4) continue;
     if (out.includes(secret)) out = out.split(secret).join("[REDACTED]");
   }
-  if (out.length >= SECRET_FRAGMENT) {
-    const fragments = fragmentsOf(secrets);
-    if (fragments.windows.size > 0) out = scrubFragments(out, fragments);
-  }
+  if (out.length >= SECRET_FRAGMENT && fragments.windows.size > 0) out = scrubFragments(out, fragments);
   return out;
 }
 
@@ -106,15 +107,19 @@ function scrubFragments(text: string, { windows, hashes }: Fragments): string {
   return `${out}${text.slice(copied, start)}[REDACTED]${text.slice(coverEnd)}`;
 }
 
-/** Deep copy of a JSON-like value with secrets scrubbed from every string. */
+/** Deep copy of a JSON-like value with secrets scrubbed from every string (the fragments looked up once). */
 export function scrubDeep<T>(value: T, secrets: readonly string[]): T {
   if (secrets.length === 0) return value;
-  if (typeof value === "string") return scrub(value, secrets) as T;
-  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, secrets)) as T;
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = scrubDeep(v, secrets);
-    return out as T;
-  }
-  return value;
+  const fragments = fragmentsOf(secrets);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return scrubWith(v, secrets, fragments);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === "object") {
+      const out: Record<string, unknown> = {};
+      for (const [k, member] of Object.entries(v)) out[k] = walk(member);
+      return out;
+    }
+    return v;
+  };
+  return walk(value) as T;
 }
