@@ -2,6 +2,7 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { scrubDeep } from "../client/redact.js";
 import type { AuditTarget } from "../config/index.js";
 import type { ToolCallRecord } from "../mcp/index.js";
+import type { RefusedRequest } from "../transports/types.js";
 
 /** Who made a call: the HTTP token's name (never the token) and the key profile it used. */
 export interface Caller {
@@ -29,14 +30,8 @@ export interface AuditLine {
   ms: number;
 }
 
-/** Why a request was turned away before any tool ran. */
-export type RefusalReason =
-  | "unauthorized"
-  | "host_not_allowed"
-  | "origin_not_allowed"
-  | "rate_limited"
-  | "body_too_large"
-  | "tool_not_offered";
+/** Why a request was turned away before any tool ran: at the HTTP edge (the transport's reasons), or by tool. */
+export type RefusalReason = RefusedRequest["reason"] | "tool_not_offered";
 
 /** A request refused at the door: the HTTP edge (401, 403, 413, 429) or a tool the caller was not given. */
 export interface Refusal {
