@@ -9,6 +9,7 @@ import { scrubDeep } from "../client/redact.js";
 import { DEFAULT_RATE_BURST, type HashedToken, type HttpConfig } from "../config/index.js";
 import { PACKAGE_NAME } from "../version.js";
 import { type KnownToken, knownTokens, matchToken } from "./auth.js";
+import { closeOnce } from "./close-once.js";
 import { RateLimiter } from "./rate-limit.js";
 import type { RefusedRequest, RunningTransport, TransportDeps } from "./types.js";
 
@@ -445,27 +446,18 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
   }, sweepEvery);
   sweeper.unref();
 
-  let resolveClosed!: () => void;
-  const closed = new Promise<void>((r) => {
-    resolveClosed = r;
+  const { close, closed } = closeOnce(async () => {
+    shuttingDown = true;
+    clearInterval(sweeper);
+    const stopped = new Promise<void>((r) => http.close(() => r()));
+    await Promise.all([...sessions.values()].map((s) => closeSession(s, "shutdown")));
+    http.closeIdleConnections();
+    const force = setTimeout(() => http.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    force.unref();
+    await stopped;
+    clearTimeout(force);
+    logger.info("HTTP server stopped");
   });
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing ??= (async () => {
-      shuttingDown = true;
-      clearInterval(sweeper);
-      const stopped = new Promise<void>((r) => http.close(() => r()));
-      await Promise.all([...sessions.values()].map((s) => closeSession(s, "shutdown")));
-      http.closeIdleConnections();
-      const force = setTimeout(() => http.closeAllConnections(), SHUTDOWN_GRACE_MS);
-      force.unref();
-      await stopped;
-      clearTimeout(force);
-      logger.info("HTTP server stopped");
-      resolveClosed();
-    })();
-    return closing;
-  };
 
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;

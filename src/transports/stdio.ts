@@ -1,5 +1,6 @@
 import type { Readable, Writable } from "node:stream";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { closeOnce } from "./close-once.js";
 import type { RunningTransport, TransportDeps } from "./types.js";
 
 export interface StdioStreams {
@@ -18,25 +19,15 @@ export async function serveStdio(
   const { logger } = deps;
   const server = deps.createServer();
   const transport = new StdioServerTransport(streams.stdin, streams.stdout);
-  let resolveClosed!: () => void;
-  const closed = new Promise<void>((r) => {
-    resolveClosed = r;
+  const { close, closed } = closeOnce(async () => {
+    streams.stdin.off("end", onEnd);
+    streams.stdin.off("close", onEnd);
+    try {
+      await server.close();
+    } catch (err) {
+      logger.debug({ err }, "error while closing the MCP server");
+    }
   });
-  let closing: Promise<void> | undefined;
-
-  const close = (): Promise<void> => {
-    closing ??= (async () => {
-      streams.stdin.off("end", onEnd);
-      streams.stdin.off("close", onEnd);
-      try {
-        await server.close();
-      } catch (err) {
-        logger.debug({ err }, "error while closing the MCP server");
-      }
-      resolveClosed();
-    })();
-    return closing;
-  };
   const onEnd = (): void => {
     logger.info("stdin closed: shutting down");
     void close();
