@@ -110,3 +110,21 @@ export function runCli(args: string[], env: Record<string, string>): Child {
   };
   return { proc, stdout: () => out, stderr: () => err, exited, waitForStderr, kill };
 }
+
+/** Starts built CLIs in a clean environment and kills every one still running at the end of the file. */
+export function cliRunner(): {
+  cli: (args: string[], env?: Record<string, string>) => Child;
+  killAll: () => Promise<void>;
+} {
+  const children: Child[] = [];
+  return {
+    cli: (args, env = {}) => {
+      const child = runCli(args, cleanEnv(env));
+      children.push(child);
+      return child;
+    },
+    killAll: async () => {
+      await Promise.all(children.map((c) => c.kill("SIGKILL")));
+    },
+  };
+}

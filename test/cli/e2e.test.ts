@@ -5,23 +5,16 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../../sandbox/index.js";
-import { type Child, CLI, cleanEnv, ensureBuilt, ROOT, runCli } from "./child.js";
+import { CLI, cleanEnv, cliRunner, ensureBuilt, ROOT } from "./child.js";
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
 const HTTP_TOKEN = "e2e-http-token-5f0c2a9b7d3e41c8";
 const SANDBOX_NOTICE = /no DigiCert key is configured.*built-in sandbox/;
 
-const children: Child[] = [];
-function cli(args: string[], env: Record<string, string> = {}): Child {
-  const child = runCli(args, cleanEnv(env));
-  children.push(child);
-  return child;
-}
+const { cli, killAll } = cliRunner();
 
 beforeAll(ensureBuilt, 180_000);
-afterAll(async () => {
-  await Promise.all(children.map((c) => c.kill("SIGKILL")));
-});
+afterAll(killAll);
 
 /** stdout lines of a stdio server: each must be one JSON-RPC message. */
 function jsonRpcLines(stdout: string): Record<string, unknown>[] {

@@ -7,21 +7,15 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO, type Sandbox, startSandbox } from "../../sandbox/index.js";
 import { INITIALIZE, mcpHeaders } from "../transports/helpers.js";
-import { type Child, cleanEnv, ensureBuilt, runCli } from "./child.js";
+import { cliRunner, ensureBuilt } from "./child.js";
 
 const TOKEN = "e2e-file-token-0123456789abcdef0123456789abcdef";
-const children: Child[] = [];
+const { cli, killAll } = cliRunner();
 const dir = mkdtempSync(join(tmpdir(), "tokens-e2e-"));
-
-function cli(args: string[], env: Record<string, string> = {}): Child {
-  const child = runCli(args, cleanEnv(env));
-  children.push(child);
-  return child;
-}
 
 beforeAll(ensureBuilt, 180_000);
 afterAll(async () => {
-  await Promise.all(children.map((c) => c.kill("SIGKILL")));
+  await killAll();
   rmSync(dir, { recursive: true, force: true });
 });
 
