@@ -3,19 +3,22 @@ import { z } from "zod";
 // Output schemas of the reporting tools. They describe what the handlers build from src/reporting, so a drift
 // between the two fails the SDK's output validation in tests rather than surprising an agent.
 
+/** The counts of a snapshot; a summary's totals have the same plus wildcard_sans (sans there: of live contracts). */
+const countsOut = z.object({
+  subaccounts: z.number(),
+  contracts: z.number(),
+  active: z.number(),
+  expired: z.number(),
+  canceled: z.number(),
+  sans: z.number(),
+});
+
 export const snapshotMetaOut = z.object({
   id: z.string(),
   taken_at: z.string(),
   checked_at: z.string(),
   hash: z.string(),
-  counts: z.object({
-    subaccounts: z.number(),
-    contracts: z.number(),
-    active: z.number(),
-    expired: z.number(),
-    canceled: z.number(),
-    sans: z.number(),
-  }),
+  counts: countsOut,
   bytes: z.number(),
 });
 
@@ -24,15 +27,7 @@ const groupStats = { contracts: z.number(), active: z.number(), sans: z.number()
 
 export const summaryOut = z.object({
   as_of: z.string(),
-  totals: z.object({
-    subaccounts: z.number(),
-    contracts: z.number(),
-    active: z.number(),
-    expired: z.number(),
-    canceled: z.number(),
-    sans: z.number(),
-    wildcard_sans: z.number(),
-  }),
+  totals: countsOut.extend({ wildcard_sans: z.number() }),
   by_product: z.array(z.object({ product_name_id: z.string(), ...groupStats })),
   other_products: z.object({ products: z.number(), ...groupStats }),
   by_subaccount: z.array(z.object({ account_id: id, ...groupStats })),
