@@ -1,5 +1,4 @@
 import type {
-  Contacts,
   ContractRecord,
   OrganizationDetails,
   OrganizationRecord,
@@ -39,14 +38,6 @@ export function detailsOf(input: Partial<OrganizationDetails> & object): Organiz
     zip: input.zip ?? "",
     country: input.country ?? "",
     telephone: input.telephone ?? "",
-  };
-}
-
-export function contactsOf(input: Contacts): Contacts {
-  return {
-    organization_contact: input.organization_contact,
-    technical_contact: input.technical_contact,
-    verified_contacts: input.verified_contacts,
   };
 }
 

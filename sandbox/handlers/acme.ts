@@ -8,17 +8,11 @@ import {
   replaceAcmeContract,
   updateAcmeContract,
 } from "../../src/operations/acme.js";
-import type { OrganizationInput } from "../../src/schemas/entities.js";
 import { MAX_SANS_PER_CONTRACT } from "../../src/schemas/primitives.js";
 import { DAY_MS, plusOneYear } from "../clock.js";
 import { badRequest } from "../errors.js";
-import {
-  changeOrganization,
-  contactsOf,
-  detailsOf,
-  findOrCreateOrganization,
-  PRODUCTS,
-} from "../organizations.js";
+import { changeOrganization, detailsOf, findOrCreateOrganization, PRODUCTS } from "../organizations.js";
+import { contactsOf } from "../requests.js";
 import type { Contacts, ContractRecord, OrganizationDetails, Store, ValidationType } from "../store.js";
 import { certificateView, contractView, directoryUrl, eabSetView } from "../views.js";
 import { SETTINGS } from "./account.js";
@@ -61,9 +55,11 @@ function requireOrganization(
   }
 }
 
-function applyOrganization(store: Store, c: ContractRecord, org: OrganizationInput) {
+type OrganizationBody = Partial<OrganizationDetails> & Parameters<typeof contactsOf>[0];
+
+function applyOrganization(store: Store, c: ContractRecord, org: OrganizationBody, contacts: Contacts) {
   changeOrganization(store, c, detailsOf(org));
-  c.contacts = contactsOf(org);
+  c.contacts = contacts;
 }
 
 export const acmeHandlers = {
@@ -75,10 +71,10 @@ export const acmeHandlers = {
     let contacts: Contacts | null = null;
     // DV ignores a supplied organization (stored null) rather than failing the order.
     if (type !== "DV") {
-      requireOrganization(type, body.organization, body.organization);
-      const org = body.organization as OrganizationInput;
-      orgId = findOrCreateOrganization(store, account.id, detailsOf(org)).id;
-      contacts = contactsOf(org);
+      const org = body.organization;
+      contacts = org ? contactsOf(org) : null;
+      requireOrganization(type, org, contacts ?? undefined);
+      orgId = findOrCreateOrganization(store, account.id, detailsOf(org as OrganizationBody)).id;
     }
     const setting = SETTINGS.auto_renew_subscription?.systemDefault ?? "0";
     const autoRenew = body.auto_renew ?? store.setting(account, "auto_renew_subscription", setting) === "1";
@@ -118,8 +114,10 @@ export const acmeHandlers = {
     assertActive(contract);
     const type = productType(contract.product);
     if (type !== "DV") {
-      requireOrganization(type, body.organization, body.organization);
-      applyOrganization(store, contract, body.organization as OrganizationInput);
+      const org = body.organization;
+      const contacts = org ? contactsOf(org) : undefined;
+      requireOrganization(type, org, contacts);
+      applyOrganization(store, contract, org as OrganizationBody, contacts as Contacts);
     }
     // Full replacement: an omitted auto_renew resets to false (S3).
     contract.autoRenew = body.auto_renew ?? false;
@@ -138,10 +136,8 @@ export const acmeHandlers = {
       for (const f of [...REQUIRED_DETAILS, "assumed_name", "address2"] as const) {
         if (patch[f] !== undefined) details[f] = patch[f];
       }
-      const contacts: Contacts = { ...contract.contacts };
-      if (patch.organization_contact) contacts.organization_contact = patch.organization_contact;
-      if (patch.technical_contact) contacts.technical_contact = patch.technical_contact;
-      if (patch.verified_contacts) contacts.verified_contacts = patch.verified_contacts;
+      // contacts merge as whole objects (spec E08)
+      const contacts: Contacts = { ...contract.contacts, ...contactsOf(patch) };
       requireOrganization(type, details, contacts);
       changeOrganization(store, contract, detailsOf(details));
       contract.contacts = contacts;

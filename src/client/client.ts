@@ -10,6 +10,7 @@ import {
   renderPath,
   splitInput,
 } from "../operations/index.js";
+import { type Drift, driftText, readAnswer } from "./answer.js";
 import { allSecrets, type Credentials, type SelectedKeys, selectKeys } from "./credentials.js";
 import { DigiCertError, parseErrorBody } from "./errors.js";
 import { scrub, scrubDeep } from "./redact.js";
@@ -78,14 +79,20 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-export interface CallResult<T = unknown> {
+interface CallMeta {
   status: number;
-  /** the parsed body; undefined for 204 */
-  data: T;
   attempts: number;
   /** which configured key was used (a label, never the key) */
   keyUsed: string;
 }
+
+/**
+ * A 2xx answer. `drift` undefined: `data` has the catalog's expected form (undefined for 204). `drift` set:
+ * DigiCert answered 2xx (a write is done) in a form we did not expect, and `data` is its answer as sent: check
+ * `drift` before relying on the type.
+ */
+export type CallResult<T = unknown> = CallMeta &
+  ({ data: T; drift?: undefined } | { data: unknown; drift: Drift });
 
 type ResponseOf<O extends Operation> = O["response"] extends z.ZodType ? z.output<O["response"]> : undefined;
 type OperationNamed<N extends OperationName> = Extract<(typeof OPERATIONS)[number], { name: N }>;
@@ -205,6 +212,37 @@ export class DigiCertClient {
     }
   }
 
+  /**
+   * Like `call`, for callers that rely on the answer's documented form (e.g. reporting, seed S0): an answer in
+   * another form is an error naming the paths that differed, since nothing typed can be made of it.
+   */
+  async callStrict<N extends OperationName>(
+    name: N,
+    input?: Record<string, unknown>,
+    options?: CallOptions,
+  ): Promise<CallMeta & { data: ResponseOf<OperationNamed<N>> }>;
+  async callStrict<O extends Operation>(
+    op: O,
+    input?: Record<string, unknown>,
+    options?: CallOptions,
+  ): Promise<CallMeta & { data: ResponseOf<O> }>;
+  async callStrict(
+    opOrName: Operation | string,
+    input: Record<string, unknown> = {},
+    options: CallOptions = {},
+  ): Promise<CallMeta & { data: unknown }> {
+    const result = await this.call(opOrName, input, options);
+    if (!result.drift) return result;
+    const name = typeof opOrName === "string" ? opOrName : opOrName.name;
+    throw new DigiCertError({
+      kind: "response",
+      operation: name,
+      status: result.status,
+      issues: result.drift.paths.map((p) => ({ path: p.split(":")[0] ?? p, message: p })),
+      message: `DigiCert's answer to ${name} differs from its documented form (${driftText(result.drift)}), so it cannot be used here; ${name} shows the answer as DigiCert sent it`,
+    });
+  }
+
   private headers(keys: SelectedKeys, hasBody: boolean): Record<string, string> {
     const headers: Record<string, string> = { accept: "application/json", "user-agent": this.userAgent };
     if (hasBody) headers["content-type"] = "application/json";
@@ -270,7 +308,7 @@ export class DigiCertClient {
         "digicert call",
       );
       if (op.success.includes(status) || (status >= 200 && status < 300)) {
-        return { status, data: this.parseBody(op, status, text), attempts: attempt, keyUsed: keys.label };
+        return this.answer(op, status, text, keys, attempt);
       }
       if (op.idempotent && isTransientStatus(status) && attempt <= this.retry.retries) {
         const wait = status === 429 ? parseRetryAfter(retryAfter) : undefined;
@@ -303,43 +341,22 @@ export class DigiCertClient {
     }
   }
 
-  private parseBody(op: Operation, status: number, text: string): unknown {
-    if (!op.response) return undefined;
-    if (text.trim() === "") {
-      // A 204 (or an empty 200) where the catalog expects a body: accepted when the schema allows nothing.
-      const empty = op.response.safeParse(undefined);
-      if (empty.success) return empty.data;
-      if (status === 204) return undefined;
-    }
-    let json: unknown;
-    try {
-      json = text.trim() === "" ? undefined : JSON.parse(text);
-    } catch {
-      throw new DigiCertError({
-        kind: "response",
-        operation: op.name,
-        status,
-        message: `DigiCert answered ${status} with a body that is not JSON`,
-      });
-    }
-    const parsed = op.response.safeParse(json);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.slice(0, 5).map((i) => ({
-        path: i.path.map(String).join(".") || "(body)",
-        message: i.message,
-      }));
-      this.logger?.warn({ op: op.name, issues }, "DigiCert response did not match the schema");
-      throw new DigiCertError({
-        kind: "response",
-        operation: op.name,
-        status,
-        issues,
-        message: `DigiCert's answer did not have the expected shape (${issues
-          .map((i) => `${i.path}: ${i.message}`)
-          .join("; ")}); this is a bug in digicert-partner-mcp or an API change`,
-      });
-    }
-    return parsed.data;
+  /** The tolerant reader: any 2xx yields data; an unexpected form is logged (paths only) and returned. */
+  private answer(
+    op: Operation,
+    status: number,
+    text: string,
+    keys: SelectedKeys,
+    attempts: number,
+  ): CallResult {
+    const { data, drift } = readAnswer(op, text);
+    const meta = { status, attempts, keyUsed: keys.label };
+    if (!drift) return { ...meta, data };
+    this.logger?.warn(
+      { op: op.name, status, paths: drift.paths, more: drift.more || undefined },
+      `DigiCert's answer was not in the expected form: ${driftText(drift)}`,
+    );
+    return { ...meta, data, drift };
   }
 
   private networkFailure(

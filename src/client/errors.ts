@@ -62,8 +62,10 @@ export class DigiCertError extends Error {
 }
 
 /**
- * Reads DigiCert's error body. The Partner API's shape is undocumented; CertCentral uses
- * {"errors":[{code,message}]}, DigiCert ONE also {"error":{code,message}}, so all are accepted.
+ * Reads DigiCert's error body. CertCentral's documented envelope `{"errors":[{"code","message"}]}` comes first
+ * (the Partner API's own shape is undocumented); DigiCert ONE's `{"error":{code,message}}`, a bare
+ * `{code, message}` / `description` and plain text are accepted too. Several errors are joined, so every field
+ * DigiCert refused reaches the agent.
  */
 export function parseErrorBody(text: string): { code?: string; message?: string } {
   let body: unknown;
@@ -75,16 +77,26 @@ export function parseErrorBody(text: string): { code?: string; message?: string 
   }
   if (!body || typeof body !== "object") return {};
   const record = body as Record<string, unknown>;
-  const first = Array.isArray(record.errors) ? (record.errors[0] as unknown) : record.error;
-  const source = (first && typeof first === "object" ? first : record) as Record<string, unknown>;
+  const items: unknown[] = Array.isArray(record.errors)
+    ? record.errors.slice(0, 5)
+    : [record.error ?? record];
+  const read = items.map((item) => readItem(item)).filter((i) => i.code || i.message);
+  const code = read.find((i) => i.code)?.code;
+  const messages = [...new Set(read.map((i) => i.message).filter((m): m is string => Boolean(m)))];
+  const message = messages.length ? messages.join("; ").slice(0, 500) : undefined;
+  return { code, message };
+}
+
+function readItem(item: unknown): { code?: string; message?: string } {
+  if (typeof item === "string") return { message: item };
+  if (!item || typeof item !== "object") return {};
+  const source = item as Record<string, unknown>;
   const code = typeof source.code === "string" ? source.code : undefined;
   const message =
     typeof source.message === "string"
       ? source.message
       : typeof source.description === "string"
         ? source.description
-        : typeof first === "string"
-          ? first
-          : undefined;
-  return { code, message: message?.slice(0, 500) };
+        : undefined;
+  return { code, message };
 }

@@ -48,6 +48,10 @@ export function errorResult(op: Operation, err: unknown): CallToolResult {
           `${op.name} failed: DigiCert answered HTTP ${err.status}${err.code ? ` (${err.code})` : ""}` +
             (err.apiMessage ? `: ${err.apiMessage}` : "."),
         );
+        // a refusal (4xx) of a write: nothing was done, unlike an applied call with an odd answer
+        if (op.effect !== "read" && !err.outcomeUnknown && (err.status ?? 0) < 500) {
+          lines.push("DigiCert did not apply it.");
+        }
         break;
       case "config":
         lines.push(`${op.name} cannot run with the current configuration; nothing was sent to DigiCert.`);

@@ -1,8 +1,9 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type Drift, driftText } from "../client/answer.js";
 import type { Operation } from "../operations/index.js";
 import { compactData } from "./compact.js";
 import type { Page } from "./paging.js";
-import { oneTimeSecretNote } from "./secrets.js";
+import { onceShown, pickPaths, secretPaths } from "./secrets.js";
 
 /** "acme_contract_id 123, credential_id 7": the path parameters, so a summary names its target. */
 function target(op: Operation, args: Record<string, unknown>): string {
@@ -25,26 +26,68 @@ function counts(data: unknown, full: unknown): string {
   return parts.length ? `: ${parts.join(", ")}` : "";
 }
 
-/** The result of a call that went through: structured (for clients that read it) and compact text. */
-export function successResult(
+/** How the answer differed from the expected form, and what that means for the agent, in one warning. */
+function warningOf(
+  op: Operation,
+  drift: Drift | undefined,
+  missingSecret: string | undefined,
+): string | undefined {
+  const parts: string[] = [];
+  if (drift) {
+    parts.push(
+      `DigiCert's answer was not in the expected form (${driftText(drift)}); the data is its answer as sent.`,
+    );
+  }
+  if (missingSecret) parts.push(missingSecret);
+  if (parts.length && op.effect !== "read" && !missingSecret)
+    parts.push("The call was applied: do not repeat it.");
+  return parts.length ? parts.join(" ") : undefined;
+}
+
+function summaryOf(
   op: Operation,
   args: Record<string, unknown>,
   response: { status: number; data: unknown },
+  data: unknown,
+  warned: boolean,
+): string {
+  const where = target(op, args);
+  if (warned && op.effect !== "read") {
+    return `${op.title}: applied${where} (HTTP ${response.status}); the answer was not in the expected form: do not repeat this call.`;
+  }
+  if (warned) return `${op.title}${where}: DigiCert's answer was not in the expected form (see warning).`;
+  return response.data === undefined
+    ? `${op.title}: done${where} (HTTP ${response.status}).`
+    : `${op.title}${where}${counts(data, response.data)}.`;
+}
+
+/**
+ * The result of a call DigiCert answered with a 2xx: structured (for clients that read it) and compact text.
+ * Always a success, whatever the body: a write DigiCert completed is never reported as failed.
+ */
+export function successResult(
+  op: Operation,
+  args: Record<string, unknown>,
+  response: { status: number; data: unknown; drift?: Drift | undefined },
   page: Partial<Page>,
 ): CallToolResult {
   const compacted = compactData(op.name, response.data, page);
+  let data = compacted.data;
+  const secret = onceShown(op, response.data);
+  // a once-shown secret is never cut away with an answer too large to show: its values are kept at least
+  if (data === undefined && secret.note) data = pickPaths(response.data, secretPaths(response.data));
   const notes = [...compacted.notes];
-  const secret = oneTimeSecretNote(op.name, compacted.data);
-  if (secret) notes.unshift(secret);
-  const summary =
-    response.data === undefined
-      ? `${op.title}: done${target(op, args)} (HTTP ${response.status}).`
-      : `${op.title}${target(op, args)}${counts(compacted.data, response.data)}.`;
+  if (secret.note) notes.unshift(secret.note);
+  let warning = warningOf(op, response.drift, secret.missing);
+  // a tool whose answer is documented as 204 has no `note`: what would be noted about an answer goes here
+  if (!op.response && warning && notes.length) warning = [warning, ...notes.splice(0)].join(" ");
+  const summary = summaryOf(op, args, response, data, warning !== undefined);
   const structured: Record<string, unknown> = { ok: true, summary };
   if (op.confirm) structured.status = "done";
-  if (compacted.data !== undefined) structured.data = compacted.data;
+  if (warning) structured.warning = warning;
+  if (data !== undefined) structured.data = data;
   if (notes.length) structured.note = notes.join(" ");
-  const text = [summary, ...notes];
-  if (compacted.data !== undefined) text.push(JSON.stringify(compacted.data));
+  const text = [summary, ...(warning ? [`Warning: ${warning}`] : []), ...notes];
+  if (data !== undefined) text.push(JSON.stringify(data));
   return { content: [{ type: "text", text: text.join("\n") }], structuredContent: structured };
 }

@@ -142,9 +142,9 @@ export const RESULT_STATUS = ["done", "confirmation_required", "not_confirmed"] 
 
 /**
  * The structured result every tool returns: `ok`, `summary`, the DigiCert answer in `data` (when
- * DigiCert returns one), a `note` (truncation, one-time secrets), and for guarded tools the confirmation fields.
- * A field the tool can never return is not listed: `note` only comes with `data`, `current` only from an
- * inspection.
+ * DigiCert returns one), a `warning` (an answer not in the expected form, a once-shown secret missing), a `note`
+ * (truncation, one-time secrets), and for guarded tools the confirmation fields. `current` is listed only for
+ * tools that inspect their target.
  */
 export function toolOutputSchema(op: Operation, options: SchemaOptions = {}): AnyObject {
   return cached(outputCache, op, needsConfirmation(op, options), () => buildOutputSchema(op, options));
@@ -155,12 +155,12 @@ function buildOutputSchema(op: Operation, options: SchemaOptions): AnyObject {
     ok: z.boolean(),
     summary: z.string(),
   };
-  if (op.response) {
-    // notes are about the answer (a shortened list, a one-time secret): a tool without one has none
-    shape.note = z.string().optional();
-    // Typed in full for validation here; advertised as "object" (see below)
-    shape.data = op.response.optional();
-  }
+  // Every tool may get an answer: DigiCert's, as sent, when it is not in the expected form (even where a 204 is
+  // documented), so `data` is any JSON value; `warning` says how it differed, `note` what was cut or is shown once.
+  // Tools with a documented 204 carry any note about such an answer in `warning`.
+  shape.warning = z.string().optional();
+  if (op.response) shape.note = z.string().optional();
+  shape.data = z.unknown().optional();
   if (needsConfirmation(op, options)) {
     shape.status = z.enum(RESULT_STATUS).optional();
     shape.preview = z.string().optional();

@@ -1,11 +1,16 @@
 import { z } from "zod";
-import { createdSubaccount, reporting, setting } from "../schemas/entities.js";
+import {
+  createdSubaccount,
+  emergencyEmails,
+  reporting,
+  settingsList,
+  updatedSetting,
+} from "../schemas/entities.js";
 import { emailList, text } from "../schemas/primitives.js";
 import { list, quotedList } from "./describe.js";
 import { defineOperation } from "./types.js";
 
 const emails = z.strictObject({ emergency_contact_emails: emailList });
-const emailsResponse = z.looseObject({ emergency_contact_emails: z.array(z.string()) });
 
 export const createSubaccount = defineOperation({
   name: "create_subaccount",
@@ -25,6 +30,7 @@ export const createSubaccount = defineOperation({
   }),
   response: createdSubaccount,
   success: [201, 200],
+  shownOnce: "the subaccount's API key",
   effect: "write",
   idempotent: false,
 });
@@ -40,7 +46,7 @@ export const getEmergencyEmails = defineOperation({
   scope: "any",
   params: z.strictObject({}),
   body: undefined,
-  response: emailsResponse,
+  response: emergencyEmails,
   success: [200],
   effect: "read",
   idempotent: true,
@@ -81,8 +87,11 @@ export const removeEmergencyEmails = defineOperation({
   confirm: {
     inspect: { op: "get_emergency_emails", input: (input) => ({ account_id: input.account_id }) },
     describe: (input, current) => {
-      const now =
-        (current as { emergency_contact_emails?: string[] } | undefined)?.emergency_contact_emails ?? [];
+      const now = (current as { emergency_contact_emails?: unknown } | undefined)?.emergency_contact_emails;
+      // the list's form is not documented: when it cannot be read, say so rather than guess "none"
+      if (!Array.isArray(now) || !now.every((e) => typeof e === "string")) {
+        return `Remove ${list(input.emergency_contact_emails)} from the emergency contacts; the current list could not be read, so what remains is not known. Critical security notices go only to the remaining addresses.`;
+      }
       const gone = new Set(((input.emergency_contact_emails as string[]) ?? []).map((e) => e.toLowerCase()));
       const remaining = now.filter((e) => !gone.has(e.toLowerCase()));
       return `Remove ${list(input.emergency_contact_emails)} from the emergency contacts; remaining: ${quotedList(remaining) || "none (DigiCert will refuse)"}. Critical security notices go only to the remaining addresses.`;
@@ -120,7 +129,7 @@ export const getSettings = defineOperation({
   scope: "any",
   params: z.strictObject({}),
   body: undefined,
-  response: z.looseObject({ settings: z.array(setting) }),
+  response: settingsList,
   success: [200],
   effect: "read",
   idempotent: true,
@@ -141,7 +150,7 @@ export const updateSetting = defineOperation({
     name: z.string().regex(/^[a-z0-9_]{1,64}$/, "must be a setting name such as auto_renew_subscription"),
     value: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a short value such as "0" or "1"'),
   }),
-  response: setting.optional(),
+  response: updatedSetting,
   success: [200, 204],
   effect: "write",
   idempotent: true,

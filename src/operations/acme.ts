@@ -5,6 +5,7 @@ import {
   createdContract,
   organizationInput,
   organizationPatch,
+  updatedContract,
 } from "../schemas/entities.js";
 import { id, productNameId, sanList } from "../schemas/primitives.js";
 import { describeContract, list } from "./describe.js";
@@ -38,6 +39,7 @@ export const createAcmeContract = defineOperation({
   }),
   response: createdContract,
   success: [201, 200],
+  shownOnce: "the EAB credentials (key id and HMAC key)",
   effect: "write",
   idempotent: false,
 });
@@ -75,7 +77,7 @@ export const replaceAcmeContract = defineOperation({
     auto_renew: z.boolean().optional(),
     organization: organizationInput.optional(),
   }),
-  response: contract,
+  response: updatedContract,
   success: [200, 204],
   effect: "destructive",
   idempotent: true,
@@ -104,7 +106,7 @@ export const updateAcmeContract = defineOperation({
     auto_renew: z.boolean().optional(),
     organization: organizationPatch.optional(),
   }),
-  response: contract,
+  response: updatedContract,
   success: [200, 204],
   effect: "write",
   idempotent: true,

@@ -55,6 +55,7 @@ export const createApiKey = defineOperation({
   body: z.strictObject({ name: text().describe("label for the key") }),
   response: createdApiKey,
   success: [201, 200],
+  shownOnce: "the new API key",
   effect: "write",
   idempotent: false,
 });

@@ -101,6 +101,7 @@ export const regenerateCredentials = defineOperation({
   body: z.strictObject({ revoke_existing: z.boolean().optional() }),
   response: regeneratedCredentials,
   success: [200, 201],
+  shownOnce: "the new EAB credentials (key id and HMAC key)",
   effect: "destructive",
   idempotent: false,
   confirm: {

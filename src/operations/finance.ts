@@ -37,7 +37,9 @@ export const getCostReport = defineOperation({
   method: "GET",
   path: "/account/subaccount/{subaccount_id}/report",
   scope: "devkey",
-  params: z.strictObject({ subaccount_id: id("subaccount_id").describe("CertCentral subaccount id") }),
+  params: z.strictObject({
+    subaccount_id: id("subaccount_id").describe("CertCentral's id; not known to equal the Partner id"),
+  }),
   body: undefined,
   response: costReport,
   success: [200],

@@ -75,6 +75,12 @@ export interface Operation<
   idempotent: boolean;
   /** declared for every destructive or hard-to-undo call */
   confirm?: ConfirmPolicy;
+  /**
+   * What a successful answer carries that DigiCert shows only once (a new key, an EAB HMAC), in words: the
+   * whole answer is then searched for secret-looking values, wherever DigiCert put them, and shown to the user
+   * once with a "store it now" note; never logged or kept.
+   */
+  shownOnce?: string;
   /** extra rule over the combined input (params + body), e.g. "at least one field" */
   check?: (input: Record<string, unknown>) => string | undefined;
 }

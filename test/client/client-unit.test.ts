@@ -245,10 +245,26 @@ describe("errors and secrets", () => {
     expect(lines.length).toBeGreaterThan(0);
   });
 
-  it("turns an answer of the wrong shape into a clear error", async () => {
-    const { client } = await setup([json(200, { acme_contract_id: "not a number" })]);
-    const err = await failure(client.call("get_acme_contract", { acme_contract_id: 7 }));
+  it("returns an answer of an unexpected shape as sent, naming the paths that differ (never values)", async () => {
+    const body = { acme_contract_id: "not a number", renamed_sans: ["a.example"] };
+    const { client } = await setup([json(200, body)]);
+    const result = await client.call("get_acme_contract", { acme_contract_id: 7 });
+    expect(result.status).toBe(200);
+    expect(result.data).toEqual(body);
+    expect(result.drift?.paths).toEqual(
+      expect.arrayContaining([
+        "acme_contract_id: not a number",
+        "sans: missing",
+        "renamed_sans: not expected",
+      ]),
+    );
+    expect(JSON.stringify(result.drift)).not.toContain("a.example");
+  });
+
+  it("callStrict refuses an answer that lacks the documented form, with a clear error", async () => {
+    const { client } = await setup([json(200, { accounts: "none" })]);
+    const err = await failure(client.callStrict("get_account_reporting", {}));
     expect(err.kind).toBe("response");
-    expect(err.message).toContain("acme_contract_id");
+    expect(err.message).toContain("accounts: not an array");
   });
 });

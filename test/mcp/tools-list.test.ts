@@ -18,19 +18,21 @@ import { type Harness, startHarness } from "./harness.js";
  * instead of repeating it; 5,428 once annotations carry only what differs from the spec's defaults; 5,203
  * without the result envelope's `operation` field; 5,093 with shorter confirmation_token and key texts; 5,026
  * once output schemas list only fields a tool can return (note, current); 4,992 once the text says each fact
- * once; 4,940 without offset/limit descriptions that restate the names. Set just above the measured figure, so
- * any growth in what agents must read fails here and becomes a decision.
+ * once; 4,940 without offset/limit descriptions that restate the names; 5,095 with the tolerant reader (issue
+ * 11): every result may carry `warning` and DigiCert's answer as sent in `data` (any JSON value), and the
+ * organization no longer requires the fields DigiCert does not document as required. Set just above the
+ * measured figure, so any growth in what agents must read fails here and becomes a decision.
  */
-const TOOLS_LIST_TOKEN_BUDGET = 4_990;
-/** The part clients put into the model's context: name, description, input schema. Measured 3,017. */
+const TOOLS_LIST_TOKEN_BUDGET = 5_100;
+/** The part clients put into the model's context: name, description, input schema. Measured 2,994. */
 const MODEL_VISIBLE_TOKEN_BUDGET = 3_060;
 /**
  * The whole list a default server sends: the catalog's 25 tools and the 5 reporting tools. Measured 7,141 before
- * the cuts above (and the SDK's execution stamp dropped from the reporting tools), 5,886 after. The goal is under
- * 6,000; the budget sits just above the measured figure.
+ * the cuts above (and the SDK's execution stamp dropped from the reporting tools), 5,886 after, 6,041 with the
+ * tolerant reader's `warning`. The goal is under 6,500 (issue 17); the budget sits just above the measured figure.
  */
-const WHOLE_LIST_TOKEN_BUDGET = 5_940;
-const WHOLE_LIST_TOKEN_GOAL = 6_000;
+const WHOLE_LIST_TOKEN_BUDGET = 6_050;
+const WHOLE_LIST_TOKEN_GOAL = 6_500;
 
 describe("tools/list", () => {
   let sandbox: Sandbox;

@@ -116,11 +116,16 @@ describe("reporting resources over MCP", () => {
       argument: { name: "to_id", value: "" },
     });
     expect(all.completion.values).toEqual(["latest", snapshot.id]);
-    const accounts = await h.mcp.complete({
-      ref: { type: "ref/resource", uri: REPORTING_TEMPLATES.costReport },
-      argument: { name: "subaccount_id", value: "100" },
-    });
-    expect(accounts.completion.values).toEqual(["1001", "1002", "1004"]);
+    // Partner subaccount ids from reporting are not offered for the CertCentral cost report: nothing public
+    // says the two ids are the same; only ids CertCentral itself answered are.
+    const complete = () =>
+      h.mcp.complete({
+        ref: { type: "ref/resource", uri: REPORTING_TEMPLATES.costReport },
+        argument: { name: "subaccount_id", value: "100" },
+      });
+    expect((await complete()).completion.values).toEqual([]);
+    await h.mcp.readResource({ uri: `digicert://subaccounts/${DEMO.subFull}/cost-report` });
+    expect((await complete()).completion.values).toEqual([String(DEMO.subFull)]);
   });
 
   it("notifies subscribers of latest when a refresh finds a change, and serves the diff", async () => {

@@ -70,7 +70,8 @@ export class ReportingContext {
    */
   take(): Promise<RecordResult> {
     return this.deps.store.take(async () => {
-      const result = await this.deps.client.call(getReporting, {});
+      // snapshots rely on the documented form of the report (seed S0)
+      const result = await this.deps.client.callStrict(getReporting, {});
       return result.data;
     });
   }
@@ -128,6 +129,21 @@ export class ReportingContext {
   async completeIds(prefix: string): Promise<string[]> {
     const ids = [LATEST_ALIAS, ...(await this.store.list()).map((m) => m.id)];
     return ids.filter((id) => id.startsWith(prefix)).slice(0, 100);
+  }
+
+  /**
+   * CertCentral subaccount ids that have answered a cost report in this process. Nothing public says a Partner
+   * subaccount id (reporting) is also a CertCentral one, so only ids CertCentral itself answered are offered.
+   */
+  private readonly certCentralIds = new Set<string>();
+
+  rememberCertCentralId(id: number): void {
+    if (this.certCentralIds.size < 1000) this.certCentralIds.add(String(id));
+  }
+
+  /** CertCentral subaccount ids known to answer the cost report, for completion. Never calls DigiCert. */
+  completeCertCentralIds(prefix: string): string[] {
+    return [...this.certCentralIds].filter((id) => id.startsWith(prefix)).slice(0, 100);
   }
 
   /** Subaccount ids of the newest stored snapshot, for completion. Never calls DigiCert. */

@@ -1,6 +1,7 @@
 import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Variables } from "@modelcontextprotocol/sdk/shared/uriTemplate.js";
 import { ErrorCode, McpError, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
+import { driftText } from "../../client/answer.js";
 import { DigiCertError } from "../../client/errors.js";
 import { getCostReport } from "../../operations/finance.js";
 import { diffReports, renderSummaryMarkdown, summarizeReport, toCsv } from "../../reporting/index.js";
@@ -150,12 +151,12 @@ export function registerReportingResources(server: McpServer, ctx: ReportingCont
       "subaccount-cost-report",
       new ResourceTemplate(TEMPLATES.costReport, {
         list: undefined,
-        complete: { subaccount_id: (v) => ctx.completeAccountIds(v) },
+        complete: { subaccount_id: (v) => ctx.completeCertCentralIds(v) },
       }),
       {
         title: "CertCentral subaccount cost report",
         description:
-          "Order cost totals of one subaccount (CertCentral, DEVKEY). Empty when it has no orders.",
+          "Order cost totals of one CertCentral subaccount (DEVKEY). Empty when it has no orders. The id is CertCentral's: nothing public says it equals the Partner subaccount id.",
         mimeType: JSON_TYPE,
       },
       async (uri, variables, extra) => {
@@ -169,7 +170,11 @@ export function registerReportingResources(server: McpServer, ctx: ReportingCont
             { subaccount_id: Number(raw) },
             { signal: extra.signal },
           );
-          return json(uri, { subaccount_id: Number(raw), cost_report: result.data });
+          if (!result.drift) ctx.rememberCertCentralId(Number(raw));
+          const warning = result.drift
+            ? `CertCentral's answer was not in the documented form (${driftText(result.drift)}); shown as sent.`
+            : undefined;
+          return json(uri, { subaccount_id: Number(raw), cost_report: result.data, warning });
         } catch (err) {
           const missing = err instanceof DigiCertError && err.status === 404;
           throw new McpError(missing ? RESOURCE_NOT_FOUND : ErrorCode.InternalError, reasonOf(err));

@@ -1,0 +1,147 @@
+import { z } from "zod";
+import type { Operation } from "../operations/index.js";
+
+/**
+ * How a 2xx answer differed from what the catalog expects. Only paths and what was wrong there (`missing`,
+ * `not a string`, `not expected`): never a value, since the answer may carry a key DigiCert shows once.
+ */
+export interface Drift {
+  /** e.g. "eab_set: missing", "api_key: not a string", "key: not expected"; at most MAX_PATHS */
+  paths: string[];
+  /** how many more paths there were beyond `paths` */
+  more: number;
+}
+
+/** What the tolerant reader made of a 2xx answer. */
+export interface Answer {
+  /** the parsed answer when it had the expected form, else the answer as DigiCert sent it */
+  data: unknown;
+  /** set when the answer was not in the expected form; `data` is then DigiCert's answer, untyped */
+  drift?: Drift;
+}
+
+const MAX_PATHS = 8;
+/** A non-JSON 2xx body is kept as text up to this (it may be the only copy of a once-shown key). */
+const MAX_TEXT = 20_000;
+
+type Json = Record<string, unknown>;
+const jsonSchemas = new WeakMap<z.ZodType, Json>();
+
+function jsonSchemaOf(schema: z.ZodType): Json {
+  let json = jsonSchemas.get(schema);
+  if (!json) {
+    json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Json;
+    jsonSchemas.set(schema, json);
+  }
+  return json;
+}
+
+/**
+ * A key of DigiCert's answer as it may appear in a path: a field-like name, or `<key>` for anything else (an
+ * object keyed by a secret or an id must not carry it into a log line).
+ */
+function segment(key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_-]{0,39}$/.test(key) && !/\d.*\d.*\d.*\d/.test(key) ? key : "<key>";
+}
+
+function join(path: string, key: PropertyKey): string {
+  if (typeof key === "number") return `${path}[]`;
+  const s = segment(String(key));
+  return path ? `${path}.${s}` : s;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value === "number" && Number.isInteger(value) ? "integer" : typeof value;
+}
+
+function accepts(schema: Json, value: unknown): boolean {
+  const type = schema.type;
+  if (type === undefined) return true;
+  const types = Array.isArray(type) ? type : [type];
+  const actual = typeName(value);
+  return types.includes(actual) || (actual === "integer" && types.includes("number"));
+}
+
+/** The branch of an anyOf that fits the value's type, for looking further down. */
+function branchFor(schema: Json, value: unknown): Json {
+  const anyOf = schema.anyOf ?? schema.oneOf;
+  if (!Array.isArray(anyOf)) return schema;
+  return (anyOf as Json[]).find((b) => accepts(b, value) && b.type !== "null") ?? schema;
+}
+
+/** Fields of the answer that the expected shape does not name: a renamed field shows here. */
+function unexpectedFields(schema: Json, value: unknown, path: string, out: Set<string>, depth = 0): void {
+  if (depth > 8 || value === null || typeof value !== "object") return;
+  const node = branchFor(schema, value);
+  if (Array.isArray(value)) {
+    const items = node.items;
+    if (items && typeof items === "object") {
+      for (const item of value.slice(0, 50))
+        unexpectedFields(items as Json, item, `${path}[]`, out, depth + 1);
+    }
+    return;
+  }
+  const props = node.properties as Record<string, Json> | undefined;
+  if (!props) return;
+  for (const [key, child] of Object.entries(value as Json)) {
+    const expected = props[key];
+    if (expected) unexpectedFields(expected, child, join(path, key), out, depth + 1);
+    else out.add(`${join(path, key)}: not expected`);
+  }
+}
+
+function issueText(issue: z.core.$ZodIssue, body: unknown): string {
+  const path = issue.path.reduce<string>((p, k) => join(p, k), "") || "(answer)";
+  let at: unknown = body;
+  for (const k of issue.path) at = at && typeof at === "object" ? (at as Json)[String(k)] : undefined;
+  if (at === undefined) return `${path}: missing`;
+  if (issue.code === "invalid_type") return `${path}: not ${article(issue.expected)}`;
+  return `${path}: not in the expected form`;
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function drift(paths: Iterable<string>): Drift {
+  const unique = [...new Set(paths)];
+  return { paths: unique.slice(0, MAX_PATHS), more: Math.max(0, unique.length - MAX_PATHS) };
+}
+
+/**
+ * The tolerant reader at the edge: a 2xx answer always yields data. When it has the form the catalog expects
+ * (`op.response`), the parsed value; otherwise DigiCert's answer as sent, with the paths that differed. Only a
+ * non-2xx status is an error, so a write DigiCert completed is never reported as failed.
+ */
+export function readAnswer(op: Operation, text: string): Answer {
+  const body = text.trim();
+  const schema = op.response;
+  if (body === "") {
+    if (!schema) return { data: undefined };
+    const empty = schema.safeParse(undefined);
+    return empty.success ? { data: empty.data } : { data: undefined, drift: drift(["(answer): empty"]) };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { data: { text: body.slice(0, MAX_TEXT) }, drift: drift(["(answer): not JSON"]) };
+  }
+  if (!schema) return { data: json, drift: drift(["(answer): a body where none was expected"]) };
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { data: parsed.data };
+  const paths = parsed.error.issues.map((issue) => issueText(issue, json));
+  const extra = new Set<string>();
+  unexpectedFields(jsonSchemaOf(schema), json, "", extra);
+  // both kinds in the first lines: an unexpected field next to a missing one is often the same field renamed
+  const unexpected = [...extra];
+  const first = [...paths.slice(0, 5), ...unexpected.slice(0, 3)];
+  return { data: json, drift: drift([...first, ...paths.slice(5), ...unexpected.slice(3)]) };
+}
+
+/** "eab_set: missing, key: not expected (and 2 more)": a drift in one line, for logs and warnings. */
+export function driftText(d: Drift): string {
+  return d.paths.join(", ") + (d.more ? ` (and ${d.more} more)` : "");
+}
