@@ -1,13 +1,16 @@
 import { API_PREFIX } from "../src/operations/index.js";
+import { ANSWER_VARIANTS, isAnswerVariant } from "./answers.js";
 import { type Sandbox, type SandboxOptions, startSandbox } from "./index.js";
 
-export const SANDBOX_USAGE = `Usage: digicert-partner-mcp sandbox [--port N] [--host H] [--seed demo|empty] [--generate SUBACCOUNTSxCONTRACTS]
+export const SANDBOX_USAGE = `Usage: digicert-partner-mcp sandbox [--port N] [--host H] [--seed demo|empty] [--generate SUBACCOUNTSxCONTRACTS] [--answers VARIANT]
 
 Runs a local emulator of DigiCert's Partner Subscriptions API (and the CertCentral subaccount report).
   --port N          port to listen on (default 8089; 0 = any free port)
   --host H          interface to bind (default 127.0.0.1)
   --seed NAME       demo (default) or empty
   --generate AxB    add A generated subaccounts with B contracts each, e.g. 10000x10
+  --answers V       form of the answers DigiCert does not document: ${ANSWER_VARIANTS.join(", ")}
+                    (default guess; also PUT /_sandbox/answers {"variant": V})
 Stop with Ctrl-C.`;
 
 export const DEFAULT_CLI_PORT = 8089;
@@ -62,6 +65,14 @@ export function parseSandboxArgs(argv: readonly string[]): SandboxOptions & { he
           subaccounts: integer("--generate subaccounts", m[1], 0, 1_000_000),
           contractsPerSubaccount: integer("--generate contracts", m[2], 0, 1_000),
         };
+        break;
+      }
+      case "--answers": {
+        const variant = value();
+        if (!isAnswerVariant(variant)) {
+          throw new CliUsageError(`--answers must be one of ${ANSWER_VARIANTS.join(", ")}`);
+        }
+        options.answers = variant;
         break;
       }
       default:

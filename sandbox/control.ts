@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { dnsName } from "../src/schemas/primitives.js";
+import { ANSWER_VARIANT_HELP, ANSWER_VARIANTS } from "./answers.js";
 import { iso, wholeSecond } from "./clock.js";
 import { ApiError, badRequest, forbidden, notFound } from "./errors.js";
 import { faultSpec } from "./faults.js";
@@ -39,6 +40,8 @@ export const addCertificatesInput = z.strictObject({
     .max(1000),
 });
 export type AddCertificatesInput = z.input<typeof addCertificatesInput>;
+
+export const answersInput = z.strictObject({ variant: z.enum(ANSWER_VARIANTS) });
 
 export const clockInput = z.union([
   z.strictObject({ advance_ms: z.number().finite() }),
@@ -173,6 +176,11 @@ function route(rt: Runtime, controls: Controls, method: string, path: string, ra
       else rt.clock.set(typeof input.now === "number" ? input.now : Date.parse(input.now));
       return { status: 200, body: clockView(rt) };
     }
+    case "GET /_sandbox/answers":
+      return { status: 200, body: { variant: rt.answers, variants: ANSWER_VARIANT_HELP } };
+    case "PUT /_sandbox/answers":
+      rt.answers = parse(answersInput, raw).variant;
+      return { status: 200, body: { variant: rt.answers } };
     case "GET /_sandbox/stats":
       return { status: 200, body: rt.stats.snapshot() };
     case "DELETE /_sandbox/stats":

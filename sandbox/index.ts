@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type AnswerVariant, isAnswerVariant } from "./answers.js";
 import { Clock } from "./clock.js";
 import {
   type AddCertificatesInput,
@@ -18,6 +19,7 @@ import { errorResult, handleApi, type Runtime, sendResult } from "./server.js";
 import { Stats, type StatsSnapshot } from "./stats.js";
 import { Store } from "./store.js";
 
+export { ANSWER_VARIANTS, type AnswerVariant, RESHAPED_OPERATIONS } from "./answers.js";
 export type { Fault, FaultSpec } from "./faults.js";
 export { DEMO, DEMO_KEYS, EXAMPLE_CORP, type SandboxKeys, type SeedName } from "./seed.js";
 export type { StatsSnapshot } from "./stats.js";
@@ -34,6 +36,13 @@ export interface SandboxOptions {
   generate?: { subaccounts: number; contractsPerSubaccount: number };
   /** base time source (epoch ms); the sandbox clock adds its own offset to it. Default Date.now */
   now?: () => number;
+  /** the form of the answers DigiCert does not document (sandbox/answers.ts); default "guess" */
+  answers?: AnswerVariant;
+}
+
+export interface SandboxAnswers {
+  get(): AnswerVariant;
+  set(variant: AnswerVariant): void;
 }
 
 export interface SandboxClock {
@@ -65,6 +74,8 @@ export interface Sandbox {
   clock: SandboxClock;
   faults: SandboxFaults;
   stats: SandboxStats;
+  /** the form of undocumented answers; kept across reset() */
+  answers: SandboxAnswers;
   /** restores the seed (and generated data), clears faults and stats, and puts the clock back */
   reset(): void;
   /** stands in for DigiCert's validation team */
@@ -86,6 +97,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const initial = buildStore(options, clock.now());
   const rt: Runtime = {
     store: initial.store,
+    answers: options.answers ?? "guess",
     clock,
     faults: new Faults(),
     stats: new Stats(),
@@ -159,6 +171,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       count: (operation, outcome) => rt.stats.count(operation, outcome),
       snapshot: () => rt.stats.snapshot(),
       clear: () => rt.stats.clear(),
+    },
+    answers: {
+      get: () => rt.answers,
+      set: (variant) => {
+        if (!isAnswerVariant(variant)) throw new Error(`unknown answer variant ${String(variant)}`);
+        rt.answers = variant;
+      },
     },
     reset,
     validateOrganization: (input) => validateOrganizations(rt.store, input),

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
 import type { Operation } from "../src/operations/index.js";
+import { type AnswerVariant, reshapeAnswer } from "./answers.js";
 import { authenticate } from "./auth.js";
 import { type Clock, wholeSecond } from "./clock.js";
 import { ApiError, codeForStatus, type ErrorCode, type ErrorItem } from "./errors.js";
@@ -14,6 +15,8 @@ import type { Store } from "./store.js";
 /** Mutable parts of a running sandbox; `store` is swapped by reset(). */
 export interface Runtime {
   store: Store;
+  /** the form of undocumented answers (sandbox/answers.ts) */
+  answers: AnswerVariant;
   clock: Clock;
   faults: Faults;
   stats: Stats;
@@ -188,7 +191,7 @@ export async function handleApi(
     sendResult(res, errorResult(error));
     return;
   }
-  const result = execute(rt, op, match.params, req.headers, rawBody);
+  const result = reshapeAnswer(rt.answers, op.name, execute(rt, op, match.params, req.headers, rawBody));
   if (fault?.kind === "reset_after_commit") {
     // The write is applied; the client never learns it: the "unknown outcome" case retries must handle.
     rt.stats.record(op.name, "reset_after_commit");

@@ -26,21 +26,18 @@ function counts(data: unknown, full: unknown): string {
   return parts.length ? `: ${parts.join(", ")}` : "";
 }
 
-/** How the answer differed from the expected form, and what that means for the agent, in one warning. */
+/** How the answer differed from the expected form, in one warning; the summary says what that means. */
 function warningOf(
-  op: Operation,
   drift: Drift | undefined,
+  data: unknown,
   missingSecret: string | undefined,
 ): string | undefined {
   const parts: string[] = [];
   if (drift) {
-    parts.push(
-      `DigiCert's answer was not in the expected form (${driftText(drift)}); the data is its answer as sent.`,
-    );
+    const sent = data === undefined ? "" : "; the data is its answer as sent";
+    parts.push(`DigiCert's answer was not in the expected form (${driftText(drift)})${sent}.`);
   }
   if (missingSecret) parts.push(missingSecret);
-  if (parts.length && op.effect !== "read" && !missingSecret)
-    parts.push("The call was applied: do not repeat it.");
   return parts.length ? parts.join(" ") : undefined;
 }
 
@@ -78,7 +75,7 @@ export function successResult(
   if (data === undefined && secret.note) data = pickPaths(response.data, secretPaths(response.data));
   const notes = [...compacted.notes];
   if (secret.note) notes.unshift(secret.note);
-  let warning = warningOf(op, response.drift, secret.missing);
+  let warning = warningOf(response.drift, data, secret.missing);
   // a tool whose answer is documented as 204 has no `note`: what would be noted about an answer goes here
   if (!op.response && warning && notes.length) warning = [warning, ...notes.splice(0)].join(" ");
   const summary = summaryOf(op, args, response, data, warning !== undefined);
