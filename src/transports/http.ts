@@ -323,10 +323,11 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
     if (authenticated?.ok === false || (token === -1 && oauth && !authenticated)) {
       const refusal =
         authenticated?.ok === false ? authenticated : (oauth as OAuthResourceServer).missingToken();
-      refuse(req, refusal.status === 401 ? "unauthorized" : "insufficient_scope", null, refusal.status);
-      sendRpcError(res, refusal.status, SERVER_ERROR, refusal.message, {
-        "www-authenticate": refusal.challenge,
-      });
+      // 503: the token could not be checked, which refuses no one in particular
+      if (refusal.status !== 503) {
+        refuse(req, refusal.status === 401 ? "unauthorized" : "insufficient_scope", null, refusal.status);
+      }
+      sendRpcError(res, refusal.status, SERVER_ERROR, refusal.message, refusal.headers);
       return;
     }
     if (token === -1 && !authenticated) {
@@ -383,9 +384,7 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
       const denied = authenticated?.ok && oauth?.authorize(authenticated.scopes, body);
       if (denied) {
         refuse(req, "insufficient_scope", caller.name, denied.status);
-        sendRpcError(res, denied.status, SERVER_ERROR, denied.message, {
-          "www-authenticate": denied.challenge,
-        });
+        sendRpcError(res, denied.status, SERVER_ERROR, denied.message, denied.headers);
         return;
       }
     }

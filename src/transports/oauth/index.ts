@@ -13,9 +13,9 @@ const WELL_KNOWN = "/.well-known/oauth-protected-resource";
 
 /** A request the OAuth layer turns away, with the challenge that tells the client what to do. */
 export interface OAuthRefusal {
-  status: 401 | 403;
-  /** the WWW-Authenticate header */
-  challenge: string;
+  status: 401 | 403 | 503;
+  /** WWW-Authenticate (and Retry-After for 503) */
+  headers: Record<string, string>;
   message: string;
 }
 
@@ -89,7 +89,7 @@ export class OAuthResourceServer {
   missingToken(): OAuthRefusal {
     return {
       status: 401,
-      challenge: this.header({}),
+      headers: this.challenge({}),
       message: "Unauthorized: send an OAuth access token (Authorization: Bearer <token>)",
     };
   }
@@ -97,12 +97,22 @@ export class OAuthResourceServer {
   /** Checks a bearer token that is none of the static ones. */
   async authenticate(bearer: string): Promise<OAuthAuthentication> {
     const verified = await this.verifier.verify(bearer);
+    if (!verified.ok && verified.unavailable) {
+      // not the token's fault: a 401 would make the client throw a good token away
+      this.logger.warn({ why: verified.reason }, "cannot check OAuth access tokens");
+      return {
+        ok: false,
+        status: 503,
+        headers: { "www-authenticate": this.header({}), "retry-after": "10" },
+        message: "The authorization server cannot be reached to check the access token; try again later",
+      };
+    }
     if (!verified.ok) {
       this.logger.debug({ why: verified.reason }, "OAuth access token refused");
       return {
         ok: false,
         status: 401,
-        challenge: this.header({
+        headers: this.challenge({
           error: "invalid_token",
           error_description: `the access token is ${verified.reason}`,
         }),
@@ -116,7 +126,7 @@ export class OAuthResourceServer {
       return {
         ok: false,
         status: 403,
-        challenge: this.header({
+        headers: this.challenge({
           error: "insufficient_scope",
           error_description: "no rule of MCP_OAUTH_GRANTS_FILE gives this caller access",
         }),
@@ -142,13 +152,17 @@ export class OAuthResourceServer {
     const scope = needed.join(" ");
     return {
       status: 403,
-      challenge: this.header({
+      headers: this.challenge({
         error: "insufficient_scope",
         scope,
         error_description: `this request needs the scope ${needed.at(-1)}`,
       }),
       message: `Forbidden: this request needs an access token with the scope ${needed.at(-1)}`,
     };
+  }
+
+  private challenge(params: Record<string, string>): Record<string, string> {
+    return { "www-authenticate": this.header(params) };
   }
 
   private header(params: Record<string, string>): string {

@@ -23,8 +23,13 @@ export interface VerifiedToken {
   claims: Record<string, unknown>;
 }
 
-/** `reason` is for the debug log and error_description: which check failed, never the token. */
-export type Verification = { ok: true; token: VerifiedToken } | { ok: false; reason: string };
+/**
+ * `reason` is for the log and error_description: which check failed, never the token. `unavailable`: the token
+ * could not be checked (authorization server unreachable), which says nothing about the token.
+ */
+export type Verification =
+  | { ok: true; token: VerifiedToken }
+  | { ok: false; reason: string; unavailable?: true };
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
@@ -69,7 +74,7 @@ export class TokenVerifier {
     try {
       keys = await this.keys();
     } catch (err) {
-      return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+      return { ok: false, reason: err instanceof Error ? err.message : String(err), unavailable: true };
     }
     try {
       const { payload } = await jwtVerify(token, keys, {
@@ -82,6 +87,10 @@ export class TokenVerifier {
       });
       return { ok: true, token: fromClaims(this.config.issuer, payload) };
     } catch (err) {
+      // a JWKS that cannot be fetched (timeout, network) is jose's JWKSTimeout or no JOSEError at all
+      if (err instanceof errors.JWKSTimeout || !(err instanceof errors.JOSEError)) {
+        return { ok: false, reason: `the JWKS could not be fetched: ${jwtProblem(err)}`, unavailable: true };
+      }
       return { ok: false, reason: jwtProblem(err) };
     }
   }
@@ -92,7 +101,8 @@ export class TokenVerifier {
     if (cached && cached.until > this.now()) return { ok: true, token: cached.token };
     this.introspected.delete(key);
     const answer = await this.askIntrospection(token);
-    if (!answer.ok) return answer;
+    // the endpoint not answering properly says nothing about the token (an inactive one is `active: false`)
+    if (!answer.ok) return { ...answer, unavailable: true };
     const claims = answer.claims;
     const reason = introspectionProblem(claims, this.config, this.now());
     if (reason) return { ok: false, reason };

@@ -441,6 +441,18 @@ describe("bad access tokens get 401 invalid_token (never a tool)", () => {
   });
 });
 
+describe("an authorization server that cannot be reached", () => {
+  it("answers 503 with Retry-After, not 401: the token may be fine", async () => {
+    const { server, resource } = await start({ oauth: { issuer: `http://127.0.0.1:${await freePort()}` } });
+    const res = await raw(server.url, { headers: mcpHeaders(await mint(resource)), body: INITIALIZE });
+    expect(res.status).toBe(503);
+    expect(res.headers["retry-after"]).toBe("10");
+    expect(String(res.headers["www-authenticate"])).not.toContain("invalid_token");
+    // the static tokens do not depend on it
+    expect((await raw(server.url, { headers: mcpHeaders(TOKEN_A), body: INITIALIZE })).status).toBe(200);
+  });
+});
+
 describe("OAuth callers in the access model", () => {
   it("a session belongs to its caller; another person's token cannot use it", async () => {
     const { server, resource } = await start();
