@@ -319,15 +319,12 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
     const bearer = match ? (match[1] as string) : "";
     const token = match ? matchToken(bearer, known) : -1;
     // a bearer that is none of the static tokens may be an OAuth access token
-    const authenticated = token === -1 && oauth && bearer ? await oauth.authenticate(bearer) : undefined;
-    if (authenticated?.ok === false || (token === -1 && oauth && !authenticated)) {
-      const refusal =
-        authenticated?.ok === false ? authenticated : (oauth as OAuthResourceServer).missingToken();
+    const authenticated = token === -1 && oauth ? await oauth.authenticate(bearer) : undefined;
+    if (authenticated && !authenticated.ok) {
+      const { status } = authenticated;
       // 503: the token could not be checked, which refuses no one in particular
-      if (refusal.status !== 503) {
-        refuse(req, refusal.status === 401 ? "unauthorized" : "insufficient_scope", null, refusal.status);
-      }
-      sendRpcError(res, refusal.status, SERVER_ERROR, refusal.message, refusal.headers);
+      if (status !== 503) refuse(req, status === 401 ? "unauthorized" : "insufficient_scope", null, status);
+      sendRpcError(res, status, SERVER_ERROR, authenticated.message, authenticated.headers);
       return;
     }
     if (token === -1 && !authenticated) {

@@ -85,17 +85,19 @@ export class OAuthResourceServer {
     res.end(method === "HEAD" ? undefined : text);
   }
 
-  /** The 401 challenge for a request without a token this server knows. */
-  missingToken(): OAuthRefusal {
+  /** The 401 challenge for a request without a token. */
+  private missingToken(): { ok: false } & OAuthRefusal {
     return {
+      ok: false,
       status: 401,
       headers: this.challenge({}),
       message: "Unauthorized: send an OAuth access token (Authorization: Bearer <token>)",
     };
   }
 
-  /** Checks a bearer token that is none of the static ones. */
+  /** Checks a bearer token that is none of the static ones ("": none was sent). */
   async authenticate(bearer: string): Promise<OAuthAuthentication> {
+    if (bearer === "") return this.missingToken();
     const verified = await this.verifier.verify(bearer);
     if (!verified.ok && verified.unavailable) {
       // not the token's fault: a 401 would make the client throw a good token away
