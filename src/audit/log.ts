@@ -10,6 +10,9 @@ export interface Caller {
   token: string | null;
   profile: string;
   transport: "stdio" | "http";
+  /** an OAuth caller's `sub` and client (the token's claims, never the token) */
+  subject?: string;
+  clientId?: string | null;
 }
 
 /** One line of the audit log. */
@@ -19,6 +22,9 @@ export interface AuditLine {
   token: string | null;
   profile: string;
   transport: "stdio" | "http";
+  /** OAuth callers only: who the access token was issued to, and to which client */
+  subject?: string;
+  client_id?: string | null;
   /** first 8 characters of the MCP session id, as in the debug logs; null without a session */
   session: string | null;
   tool: string;
@@ -117,6 +123,7 @@ export class AuditLog {
       token: caller.token,
       profile: caller.profile,
       transport: caller.transport,
+      ...(caller.subject !== undefined && { subject: caller.subject, client_id: caller.clientId ?? null }),
       session: call.sessionId ? call.sessionId.slice(0, 8) : null,
       tool: call.tool,
       effect: call.effect,

@@ -9,7 +9,7 @@ import {
   type ToolSelection,
 } from "../mcp/index.js";
 import { registerReporting } from "../mcp/reporting/index.js";
-import type { ServerContext } from "../transports/types.js";
+import type { Principal, ServerContext } from "../transports/types.js";
 import type { ProfileRuntime } from "./profiles.js";
 
 export interface ServerFactoryOptions {
@@ -23,6 +23,15 @@ export interface ServerFactoryOptions {
   transport: "stdio" | "http";
 }
 
+/**
+ * What confirmation tokens are bound to besides the session: the token's name, or for an OAuth caller the
+ * issuer, subject and client, so a preview made by one person (or one of their clients) works for no other.
+ */
+function confirmationBinding(principal: Principal): string {
+  const id = principal.identity;
+  return id ? JSON.stringify([principal.name, id.issuer, id.subject, id.clientId ?? null]) : principal.name;
+}
+
 export type ServerFactory = (selection: ToolSelection, context?: ServerContext) => McpServer;
 
 /**
@@ -33,14 +42,19 @@ export type ServerFactory = (selection: ToolSelection, context?: ServerContext) 
 export function serverFactory(options: ServerFactoryOptions): ServerFactory {
   const { logger, audit } = options;
   return (selection, context) => {
-    const grant = context?.principal.grant;
+    const principal = context?.principal;
+    const grant = principal?.grant;
     const profile = options.profiles.get(grant?.profile ?? DEFAULT_PROFILE);
     // loadConfig refuses a token whose profile is not configured; this guards the wiring
     if (!profile) throw new Error(`no key profile ${JSON.stringify(grant?.profile)}`);
     const caller = {
-      token: context?.principal.name ?? null,
+      token: principal?.name ?? null,
       profile: profile.name,
       transport: options.transport,
+      ...(principal?.identity && {
+        subject: principal.identity.subject,
+        clientId: principal.identity.clientId ?? null,
+      }),
     };
     return createMcpServer({
       client: profile.client,
@@ -58,7 +72,7 @@ export function serverFactory(options: ServerFactoryOptions): ServerFactory {
       },
       confirmation: options.confirmation,
       confirmationTokens: options.confirmationTokens,
-      caller: context?.principal.name,
+      caller: principal && confirmationBinding(principal),
       onToolCall: audit ? (call) => audit.record(call, caller) : undefined,
       onToolRefused: audit
         ? (tool) =>

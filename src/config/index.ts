@@ -6,6 +6,7 @@ export { type ParsedArgs, parseArgv } from "./argv.js";
 export { ConfigError } from "./errors.js";
 export { configurationMarkdown, helpText } from "./help.js";
 export { loadConfig } from "./load.js";
+export { parseGrantsFile } from "./oauth.js";
 export { DEFAULT_PROFILE, isProfileName } from "./profiles.js";
 export {
   DEFAULT_HTTP_PORT,
@@ -30,6 +31,8 @@ export type {
   Env,
   HashedToken,
   HttpConfig,
+  OAuthConfig,
+  OAuthGrantRule,
   RateLimitConfig,
   TokenGrant,
 } from "./types.js";

@@ -5,6 +5,7 @@ import { allSecrets, type Credentials } from "../client/credentials.js";
 import type { Toolset } from "../operations/index.js";
 import { parseArgv } from "./argv.js";
 import { ConfigError, TooShortError } from "./errors.js";
+import { parseOAuth } from "./oauth.js";
 import { DEFAULT_PROFILE, parseProfiles } from "./profiles.js";
 import { checkSecret, plain, withoutHostBlanks } from "./secrets.js";
 import {
@@ -241,9 +242,11 @@ export function loadConfig(environment: Env, argv: readonly string[]): Config {
     sessionIdleMs: int("sessionIdleMs", 1_000, 7 * 24 * 3_600_000) ?? DEFAULT_SESSION_IDLE_MS,
     maxSessions: int("maxSessions", 1, 100_000) ?? DEFAULT_MAX_SESSIONS,
   };
-  if (transport === "http" && tokens.length === 0 && hashedTokens.length === 0) {
+  const oauth = parseOAuth(env, [DEFAULT_PROFILE, ...Object.keys(profiles)]);
+  if (oauth) http.oauth = oauth;
+  if (transport === "http" && tokens.length === 0 && hashedTokens.length === 0 && !oauth) {
     throw new ConfigError(
-      `--http needs MCP_HTTP_TOKEN (or MCP_HTTP_TOKENS_FILE): every /mcp request must carry "Authorization: Bearer <token>"${
+      `--http needs MCP_HTTP_TOKEN (or MCP_HTTP_TOKENS_FILE), or OAuth (MCP_OAUTH_ISSUER and MCP_RESOURCE_URL): every /mcp request must carry "Authorization: Bearer <token>"${
         isLoopback(http.host) ? "" : `, and ${http.host} is reachable from other machines`
       }. Generate one, e.g. MCP_HTTP_TOKEN=$(openssl rand -hex 32)`,
     );
@@ -280,6 +283,7 @@ export function loadConfig(environment: Env, argv: readonly string[]): Config {
     ...Object.values(credentials.subaccountKeys ?? {}),
     ...Object.values(profiles).flatMap(allSecrets),
     ...tokens,
+    oauth?.introspection?.clientSecret,
     confirmation.secret,
   ].filter((s): s is string => typeof s === "string" && s.length > 0);
 

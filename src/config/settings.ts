@@ -57,6 +57,13 @@ export type SettingId =
   | "maxBodyBytes"
   | "sessionIdleMs"
   | "maxSessions"
+  | "oauthIssuer"
+  | "resourceUrl"
+  | "oauthAlgorithms"
+  | "oauthGrantsFile"
+  | "oauthIntrospectionUrl"
+  | "oauthClientId"
+  | "oauthClientSecret"
   | "auditLog"
   | "logLevel"
   | "mcpb"
@@ -86,6 +93,8 @@ export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 export const DEFAULT_RATE_BURST = 120;
 export const MIN_HTTP_TOKEN_LENGTH = 16;
 export const MIN_CONFIRMATION_SECRET_LENGTH = 32;
+/** asymmetric algorithms only: a shared-secret (HS*) key would let anyone holding it mint tokens */
+export const OAUTH_DEFAULT_ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"] as const;
 
 export const SETTINGS: readonly Setting[] = [
   {
@@ -332,6 +341,55 @@ export const SETTINGS: readonly Setting[] = [
     env: "MCP_HTTP_MAX_SESSIONS",
     default: String(DEFAULT_MAX_SESSIONS),
     description: "Most HTTP sessions open at once (more: 503).",
+  },
+  {
+    id: "oauthIssuer",
+    group: "HTTP",
+    env: "MCP_OAUTH_ISSUER",
+    description:
+      "Issuer URL of your OAuth 2.1 authorization server (Keycloak realm, Entra ID tenant, Auth0 tenant…). With `MCP_RESOURCE_URL` it turns on OAuth: `/mcp` then also accepts its access tokens, scopes `digicert:read` / `digicert:write`. See docs/oauth.md.",
+  },
+  {
+    id: "resourceUrl",
+    group: "HTTP",
+    env: "MCP_RESOURCE_URL",
+    description:
+      "Canonical public URL of this server's `/mcp` (e.g. `https://mcp.example.com/mcp`): the audience access tokens must name (RFC 8707), and the resource of `/.well-known/oauth-protected-resource`.",
+  },
+  {
+    id: "oauthAlgorithms",
+    group: "HTTP",
+    env: "MCP_OAUTH_ALGORITHMS",
+    default: OAUTH_DEFAULT_ALGORITHMS.join(","),
+    description:
+      "Comma-separated JWS algorithms accepted on JWT access tokens (asymmetric only; never `none`).",
+  },
+  {
+    id: "oauthGrantsFile",
+    group: "HTTP",
+    env: "MCP_OAUTH_GRANTS_FILE",
+    description:
+      "JSON file mapping OAuth scopes or claims to access in the tokens-file style (`toolsets`, `tools`, `exclude_tools`, key `profile`, `read_only`, `rate_limit`, `max_body_bytes`); first match wins. Without it every caller with `digicert:read` gets the default profile. See docs/oauth.md.",
+  },
+  {
+    id: "oauthIntrospectionUrl",
+    group: "HTTP",
+    env: "MCP_OAUTH_INTROSPECTION_URL",
+    description:
+      "RFC 7662 token introspection endpoint, for authorization servers that issue opaque (non-JWT) access tokens; needs `MCP_OAUTH_CLIENT_ID` and `MCP_OAUTH_CLIENT_SECRET`.",
+  },
+  {
+    id: "oauthClientId",
+    group: "HTTP",
+    env: "MCP_OAUTH_CLIENT_ID",
+    description: "Client id this server authenticates with at the introspection endpoint.",
+  },
+  {
+    id: "oauthClientSecret",
+    group: "HTTP",
+    env: "MCP_OAUTH_CLIENT_SECRET",
+    secret: true,
+    description: "Client secret for the introspection endpoint (HTTP Basic).",
   },
   {
     id: "auditLog",

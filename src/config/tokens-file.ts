@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Toolset } from "../operations/index.js";
 import { ConfigError } from "./errors.js";
 import { TOOLSETS } from "./settings.js";
-import type { HashedToken, TokensFileSource } from "./types.js";
+import type { HashedToken, TokenGrant, TokensFileSource } from "./types.js";
 
 /**
  * MCP_HTTP_TOKENS_FILE: named bearer tokens with their own access. The file holds SHA-256 hashes only (see
@@ -110,9 +110,15 @@ function parseEntry(where: string, entry: unknown): HashedToken {
   if (typeof sha256 !== "string" || !SHA256_HEX.test(sha256)) {
     throw new ConfigError(`${at}: "sha256" is missing or not a SHA-256 hex digest; ${HASH_HINT}`);
   }
-  const token: HashedToken = {
-    name,
-    sha256: sha256.toLowerCase(),
+  return { name, sha256: sha256.toLowerCase(), ...parseGrantFields(at, entry) };
+}
+
+/**
+ * The access fields of an entry (`read_only`, `toolsets`, `tools`, `exclude_tools`, `profile`, `rate_limit`,
+ * `max_body_bytes`), shared with MCP_OAUTH_GRANTS_FILE so both files grant access in the same words.
+ */
+export function parseGrantFields(at: string, entry: Record<string, unknown>): Omit<TokenGrant, "name"> {
+  const token: Omit<TokenGrant, "name"> = {
     readOnly: optionalBool(at, "read_only", entry.read_only) ?? false,
     profile: "default",
   };
@@ -178,10 +184,13 @@ function optionalInt(
   return value;
 }
 
-function quoteAll(values: readonly string[]): string {
+export function quoteAll(values: readonly string[]): string {
   return values.map((v) => JSON.stringify(v.slice(0, 40))).join(", ");
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
+
+/** The fields of an entry that say what it may do (all but who it is). */
+export const GRANT_FIELDS: readonly string[] = FIELDS.filter((f) => f !== "name" && f !== "sha256");

@@ -45,6 +45,28 @@ export interface TokensFileSource {
   profiles: string[];
 }
 
+/** OAuth resource-server mode (MCP_OAUTH_ISSUER + MCP_RESOURCE_URL); see docs/oauth.md. */
+export interface OAuthConfig {
+  /** the authorization server's issuer identifier, exactly as its metadata and tokens state it */
+  issuer: string;
+  /** canonical URL of this server's /mcp: the audience tokens must carry */
+  resource: string;
+  /** JWS algorithms accepted on JWT access tokens */
+  algorithms: string[];
+  /** RFC 7662 introspection for opaque tokens; undefined: only JWT access tokens are accepted */
+  introspection?: { url: string; clientId: string; clientSecret: string };
+  /** MCP_OAUTH_GRANTS_FILE's rules in order; undefined: digicert:read/write on the default profile */
+  grants?: OAuthGrantRule[];
+}
+
+/** One rule of MCP_OAUTH_GRANTS_FILE: who it matches, and the access it gives (tokens-file fields). */
+export interface OAuthGrantRule extends Omit<TokenGrant, "name"> {
+  /** shown in logs */
+  name: string;
+  /** undefined: matches every caller (a catch-all, usually last) */
+  when?: { scope: string } | { claim: string; value: string };
+}
+
 export interface HttpConfig {
   host: string;
   port: number;
@@ -64,6 +86,8 @@ export interface HttpConfig {
   maxBodyBytes: number;
   sessionIdleMs: number;
   maxSessions: number;
+  /** OAuth access tokens besides the static ones; undefined: off */
+  oauth?: OAuthConfig;
 }
 
 export interface ConfirmationConfig {

@@ -10,6 +10,7 @@ import { DEFAULT_RATE_BURST, type HashedToken, type HttpConfig } from "../config
 import { PACKAGE_NAME } from "../version.js";
 import { type KnownToken, knownTokens, matchToken } from "./auth.js";
 import { closeOnce } from "./close-once.js";
+import { OAuthResourceServer } from "./oauth/index.js";
 import { RateLimiter } from "./rate-limit.js";
 import type { RefusedRequest, RunningTransport, TransportDeps } from "./types.js";
 
@@ -150,9 +151,10 @@ function declaresElicitation(body: unknown): boolean {
 export async function startHttpServer(config: HttpConfig, deps: TransportDeps): Promise<RunningHttpServer> {
   const { logger } = deps;
   let known = knownTokens(config);
-  if (known.length === 0) {
+  const oauth = config.oauth && new OAuthResourceServer(config.oauth, logger, MCP_PATH);
+  if (known.length === 0 && !oauth) {
     throw new Error(
-      "startHttpServer needs at least one bearer token (MCP_HTTP_TOKEN or MCP_HTTP_TOKENS_FILE)",
+      "startHttpServer needs at least one bearer token (MCP_HTTP_TOKEN or MCP_HTTP_TOKENS_FILE) or OAuth",
     );
   }
   const limiter = new RateLimiter();
@@ -189,7 +191,9 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
     bearer: string,
     body: unknown,
   ): Promise<void> => {
-    const server = deps.createServer({ principal: { name: caller.name, grant: caller.grant } });
+    const server = deps.createServer({
+      principal: { name: caller.name, grant: caller.grant, identity: caller.identity },
+    });
     // Plain JSON answers instead of an SSE stream: without a session nothing can follow the answer (no
     // elicitation, no later notification), and the stream's extra writes cost (A/B, 500 stateless calls:
     // p99 44 -> 27 ms; p50 unchanged, where building a server per request dominates).
@@ -237,7 +241,9 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
       return;
     }
     pendingSessions++;
-    const server = deps.createServer({ principal: { name: caller.name, grant: caller.grant } });
+    const server = deps.createServer({
+      principal: { name: caller.name, grant: caller.grant, identity: caller.identity },
+    });
     let created: Session | undefined;
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
@@ -312,7 +318,16 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
     const match = auth ? /^Bearer[ \t]+([^\s]+)[ \t]*$/i.exec(auth) : null;
     const bearer = match ? (match[1] as string) : "";
     const token = match ? matchToken(bearer, known) : -1;
-    if (token === -1) {
+    // a bearer that is none of the static tokens may be an OAuth access token
+    const authenticated = token === -1 && oauth ? await oauth.authenticate(bearer) : undefined;
+    if (authenticated && !authenticated.ok) {
+      const { status } = authenticated;
+      // 503: the token could not be checked, which refuses no one in particular
+      if (status !== 503) refuse(req, status === 401 ? "unauthorized" : "insufficient_scope", null, status);
+      sendRpcError(res, status, SERVER_ERROR, authenticated.message, authenticated.headers);
+      return;
+    }
+    if (token === -1 && !authenticated) {
       refuse(req, "unauthorized", null, 401);
       const challenge = auth
         ? `Bearer realm="${PACKAGE_NAME}", error="invalid_token"`
@@ -322,7 +337,7 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
       });
       return;
     }
-    const caller = known[token] as KnownToken;
+    const caller = authenticated?.ok ? authenticated.caller : (known[token] as KnownToken);
     const limit = caller.grant.rateLimit ?? config.rateLimit?.perMinute ?? 0;
     const wait = limiter.take(caller.name, limit, config.rateLimit?.burst ?? DEFAULT_RATE_BURST);
     if (wait > 0) {
@@ -363,6 +378,12 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
         sendRpcError(res, 400, PARSE_ERROR, "Parse error: the body is not valid JSON");
         return;
       }
+      const denied = authenticated?.ok && oauth?.authorize(authenticated.scopes, body);
+      if (denied) {
+        refuse(req, "insufficient_scope", caller.name, denied.status);
+        sendRpcError(res, denied.status, SERVER_ERROR, denied.message, denied.headers);
+        return;
+      }
     }
     if (config.stateless) {
       if (req.method !== "POST") {
@@ -400,6 +421,10 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
           name: PACKAGE_NAME,
           version: deps.version,
         });
+        return;
+      }
+      if (oauth?.isMetadataPath(path)) {
+        oauth.serveMetadata(req.method, res);
         return;
       }
       if (path !== MCP_PATH) {
@@ -466,6 +491,7 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
       url: `${url}${MCP_PATH}`,
       stateless: config.stateless,
       tokens: known.map((k) => k.name),
+      oauth: config.oauth && { issuer: config.oauth.issuer, resource: config.oauth.resource },
       rateLimit: config.rateLimit,
       allowedHosts,
       allowedOrigins: [...allowedOrigins],
@@ -489,6 +515,7 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
     // from here on, requests authenticate against the new list only
     known = next;
     for (const session of [...sessions.values()]) {
+      if (session.caller.identity) continue; // an OAuth caller's session: not the tokens file's
       const kept = after.get(session.caller.name);
       if (kept && same(kept, session.caller)) {
         session.caller = kept;

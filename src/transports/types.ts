@@ -6,6 +6,16 @@ import type { Logger } from "../logging.js";
 export interface Principal {
   name: string;
   grant: TokenGrant;
+  /** set for an OAuth access token: whom the authorization server says it was issued to */
+  identity?: OAuthIdentity;
+}
+
+/** The caller an OAuth access token names (claims only; the token itself is never kept). */
+export interface OAuthIdentity {
+  issuer: string;
+  subject: string;
+  /** the OAuth client (claude.ai, an IDE…) the token was issued to; undefined when the token does not say */
+  clientId: string | undefined;
 }
 
 /** What the transport knows when it asks for a server; absent over stdio. */
@@ -26,7 +36,13 @@ export interface TransportDeps {
 
 /** A /mcp request turned away at the HTTP edge. Names and addresses only: never a token. */
 export interface RefusedRequest {
-  reason: "unauthorized" | "host_not_allowed" | "origin_not_allowed" | "rate_limited" | "body_too_large";
+  reason:
+    | "unauthorized"
+    | "insufficient_scope"
+    | "host_not_allowed"
+    | "origin_not_allowed"
+    | "rate_limited"
+    | "body_too_large";
   /** the token's name once it authenticated (429, 413); null before (401, 403) */
   token: string | null;
   /** the socket's peer address (a reverse proxy's, behind one) */
