@@ -307,7 +307,8 @@ export class DigiCertClient {
         { op: op.name, method: op.method, path, status, attempt, key: keys.label, ms: elapsed(started) },
         "digicert call",
       );
-      if (op.success.includes(status) || (status >= 200 && status < 300)) {
+      // any 2xx is success, whatever the status DigiCert documents (tolerant reader)
+      if (status >= 200 && status < 300) {
         return this.answer(op, status, text, keys, attempt);
       }
       if (op.idempotent && isTransientStatus(status) && attempt <= this.retry.retries) {

@@ -1,4 +1,5 @@
-import { type Page, pagedField } from "./paging.js";
+import type { Paging } from "../operations/types.js";
+import type { Page } from "./paging.js";
 
 /** A single result stays well under the ~25,000-token limit clients apply (about 4 bytes per token). */
 export const MAX_RESULT_BYTES = 80_000;
@@ -49,9 +50,8 @@ function cutNote(cuts: Cut[]): string | undefined {
  * Cuts a DigiCert answer down to a size an agent can use: one page of the main list (paged tools), long nested
  * lists shortened, and a byte ceiling. Every cut is reported in a note that says how to get the rest.
  */
-export function compactData(tool: string, data: unknown, page: Partial<Page>): Compacted {
+export function compactData(paged: Paging | undefined, data: unknown, page: Partial<Page>): Compacted {
   if (data === undefined || data === null || typeof data !== "object") return { data, notes: [] };
-  const paged = pagedField(tool);
   let limit = page.limit ?? paged?.defaultLimit ?? 0;
   const offset = page.offset ?? 0;
   let nestedCap = NESTED_LIST_CAP;

@@ -17,5 +17,5 @@ export {
   type McpServerOptions,
   SERVER_NAME,
 } from "./server.js";
-export { TARGET_FIELDS, type ToolCallHook, type ToolCallRecord } from "./tool-call.js";
+export { type ToolCallHook, type ToolCallRecord, targetsOf } from "./tool-call.js";
 export { toolInputSchema, toolOutputSchema } from "./tool-schemas.js";

@@ -68,7 +68,7 @@ export function successResult(
   response: { status: number; data: unknown; drift?: Drift | undefined },
   page: Partial<Page>,
 ): CallToolResult {
-  const compacted = compactData(op.name, response.data, page);
+  const compacted = compactData(op.paging, response.data, page);
   let data = compacted.data;
   const secret = onceShown(op, response.data);
   // a once-shown secret is never cut away with an answer too large to show: its values are kept at least

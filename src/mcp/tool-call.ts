@@ -1,4 +1,5 @@
 import { DigiCertError } from "../client/errors.js";
+import { type Operation, pathParams } from "../operations/index.js";
 import type { ConfirmedBy } from "./confirmation/gate.js";
 
 /**
@@ -11,7 +12,7 @@ export interface ToolCallRecord {
   effect: "read" | "write" | "destructive";
   /** MCP session id (HTTP sessions); undefined over stdio and stateless HTTP */
   sessionId: string | undefined;
-  /** target ids taken from the arguments: only the fields in TARGET_FIELDS, only whole numbers */
+  /** target ids taken from the arguments: the operation's path parameters and account_id, whole numbers only */
   targets: Record<string, number>;
   /** how the confirmation gate let it through or stopped it; undefined when the arguments were invalid */
   confirmation: ConfirmedBy | undefined;
@@ -28,18 +29,13 @@ export interface ToolCallRecord {
 
 export type ToolCallHook = (record: ToolCallRecord) => void;
 
-/** Argument names that identify what a call acts on (ids only: never names, SANs, emails or keys). */
-export const TARGET_FIELDS = [
-  "acme_contract_id",
-  "account_id",
-  "api_key_id",
-  "credential_id",
-  "subaccount_id",
-] as const;
-
-export function targetsOf(args: Record<string, unknown>): Record<string, number> {
+/**
+ * The ids a call acts on: its path parameters (contract, credential, API key, account, subaccount ids) and the
+ * subaccount whose key it used, read from the catalog entry. Ids only: never names, SANs, emails or keys.
+ */
+export function targetsOf(op: Operation, args: Record<string, unknown>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const field of TARGET_FIELDS) {
+  for (const field of [...pathParams(op.path), "account_id"]) {
     const v = args[field];
     // Whole numbers only: a string here could be anything the agent pasted, including a key.
     if (typeof v === "number" && Number.isSafeInteger(v)) out[field] = v;

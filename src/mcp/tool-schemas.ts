@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { inputSchema, type Operation } from "../operations/index.js";
 import { compactInputJsonSchema, compactOutputJsonSchema, withJsonSchema } from "./json-schema.js";
-import { pagedField } from "./paging.js";
 import { schemaJson } from "./precomputed-schemas.js";
 
 type AnyObject = ReturnType<typeof inputSchema>;
@@ -74,7 +73,7 @@ function buildInputSchema(op: Operation): AnyObject {
   // Accepted even when the operator disabled confirmation (then ignored, and not advertised): an agent that
   // learned the flow elsewhere should not get "unknown argument" for it.
   if (op.confirm) shape.confirmation_token = confirmationToken;
-  if (pagedField(op.name)) {
+  if (op.paging) {
     shape.offset = offset;
     shape.limit = limit;
   }

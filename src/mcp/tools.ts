@@ -100,7 +100,7 @@ async function runTool(
         tool: op.name,
         effect: op.effect,
         sessionId: extra.sessionId,
-        targets: targetsOf(args),
+        targets: targetsOf(op, args),
         confirmation,
         outcome: result,
         status,

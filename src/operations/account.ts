@@ -29,7 +29,6 @@ export const createSubaccount = defineOperation({
     emergency_contact_emails: emailList,
   }),
   response: createdSubaccount,
-  success: [201, 200],
   shownOnce: "the subaccount's API key",
   effect: "write",
   idempotent: false,
@@ -47,7 +46,6 @@ export const getEmergencyEmails = defineOperation({
   params: z.strictObject({}),
   body: undefined,
   response: emergencyEmails,
-  success: [200],
   effect: "read",
   idempotent: true,
 });
@@ -64,7 +62,6 @@ export const addEmergencyEmails = defineOperation({
   params: z.strictObject({}),
   body: emails,
   response: undefined,
-  success: [204, 200],
   effect: "write",
   idempotent: true,
 });
@@ -81,7 +78,6 @@ export const removeEmergencyEmails = defineOperation({
   params: z.strictObject({}),
   body: emails,
   response: undefined,
-  success: [204, 200],
   effect: "destructive",
   idempotent: true,
   confirm: {
@@ -112,7 +108,7 @@ export const getReporting = defineOperation({
   params: z.strictObject({}),
   body: undefined,
   response: reporting,
-  success: [200],
+  paging: { field: "accounts", defaultLimit: 20 },
   effect: "read",
   idempotent: true,
 });
@@ -130,7 +126,6 @@ export const getSettings = defineOperation({
   params: z.strictObject({}),
   body: undefined,
   response: settingsList,
-  success: [200],
   effect: "read",
   idempotent: true,
 });
@@ -151,7 +146,6 @@ export const updateSetting = defineOperation({
     value: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a short value such as "0" or "1"'),
   }),
   response: updatedSetting,
-  success: [200, 204],
   effect: "write",
   idempotent: true,
 });

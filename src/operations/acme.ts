@@ -38,7 +38,6 @@ export const createAcmeContract = defineOperation({
     auto_renew: z.boolean().optional().describe("default: the account's auto_renew_subscription setting"),
   }),
   response: createdContract,
-  success: [201, 200],
   shownOnce: "the EAB credentials (key id and HMAC key)",
   effect: "write",
   idempotent: false,
@@ -57,7 +56,6 @@ export const getAcmeContract = defineOperation({
   params: contractId,
   body: undefined,
   response: contract,
-  success: [200],
   effect: "read",
   idempotent: true,
 });
@@ -78,7 +76,6 @@ export const replaceAcmeContract = defineOperation({
     organization: organizationInput.optional(),
   }),
   response: updatedContract,
-  success: [200, 204],
   effect: "destructive",
   idempotent: true,
   confirm: {
@@ -107,7 +104,6 @@ export const updateAcmeContract = defineOperation({
     organization: organizationPatch.optional(),
   }),
   response: updatedContract,
-  success: [200, 204],
   effect: "write",
   idempotent: true,
   check: (input) =>
@@ -137,7 +133,6 @@ export const cancelAcmeContract = defineOperation({
   params: contractId,
   body: undefined,
   response: undefined,
-  success: [204, 200],
   effect: "destructive",
   // a repeat answers 400 "already canceled", so it is never retried
   idempotent: false,
@@ -160,7 +155,6 @@ export const addSans = defineOperation({
   params: contractId,
   body: z.strictObject({ sans: sanList }),
   response: undefined,
-  success: [204, 200],
   effect: "write",
   idempotent: true,
 });
@@ -177,7 +171,6 @@ export const removeSans = defineOperation({
   params: contractId,
   body: z.strictObject({ sans: sanList }),
   response: undefined,
-  success: [204, 200],
   effect: "destructive",
   idempotent: true,
   confirm: {
@@ -208,7 +201,7 @@ export const listCertificates = defineOperation({
   params: contractId,
   body: undefined,
   response: z.looseObject({ certificates: z.array(certificateRecord) }),
-  success: [200],
+  paging: { field: "certificates", defaultLimit: 50 },
   effect: "read",
   idempotent: true,
 });

@@ -19,7 +19,7 @@ export const listApiKeys = defineOperation({
   params: z.strictObject({}),
   body: undefined,
   response: z.looseObject({ api_keys: z.array(apiKey) }),
-  success: [200],
+  paging: { field: "api_keys", defaultLimit: 50 },
   effect: "read",
   idempotent: true,
 });
@@ -36,7 +36,6 @@ export const getApiKey = defineOperation({
   params: keyId,
   body: undefined,
   response: apiKey,
-  success: [200],
   effect: "read",
   idempotent: true,
 });
@@ -54,7 +53,6 @@ export const createApiKey = defineOperation({
   params: z.strictObject({ account_id: id("account_id").describe("the subaccount that will own the key") }),
   body: z.strictObject({ name: text().describe("label for the key") }),
   response: createdApiKey,
-  success: [201, 200],
   shownOnce: "the new API key",
   effect: "write",
   idempotent: false,
@@ -72,7 +70,6 @@ export const setApiKeyStatus = defineOperation({
   params: keyId,
   body: z.strictObject({ status: z.enum(["active", "inactive"]) }),
   response: undefined,
-  success: [204, 200],
   effect: "destructive",
   idempotent: true,
   confirm: {

@@ -29,7 +29,7 @@ export const listCredentials = defineOperation({
   params: contractId,
   body: undefined,
   response: z.looseObject({ credentials: z.array(credential) }),
-  success: [200],
+  paging: { field: "credentials", defaultLimit: 50 },
   effect: "read",
   idempotent: true,
 });
@@ -47,7 +47,6 @@ export const revokeAllCredentials = defineOperation({
   params: contractId,
   body: undefined,
   response: undefined,
-  success: [204, 200],
   effect: "destructive",
   idempotent: true,
   confirm: {
@@ -69,7 +68,6 @@ export const revokeCredential = defineOperation({
   params: contractId.extend({ credential_id: id("credential_id") }),
   body: undefined,
   response: undefined,
-  success: [204, 200],
   effect: "destructive",
   idempotent: true,
   confirm: {
@@ -100,7 +98,6 @@ export const regenerateCredentials = defineOperation({
   params: contractId,
   body: z.strictObject({ revoke_existing: z.boolean().optional() }),
   response: regeneratedCredentials,
-  success: [200, 201],
   shownOnce: "the new EAB credentials (key id and HMAC key)",
   effect: "destructive",
   idempotent: false,

@@ -16,7 +16,6 @@ export const linkBillingAccount = defineOperation({
   params: z.strictObject({}),
   body: undefined,
   response: undefined,
-  success: [204, 200],
   effect: "destructive",
   idempotent: true,
   confirm: {
@@ -42,7 +41,6 @@ export const getCostReport = defineOperation({
   }),
   body: undefined,
   response: costReport,
-  success: [200],
   effect: "read",
   idempotent: true,
 });

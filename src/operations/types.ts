@@ -46,6 +46,13 @@ export type ConfirmPolicy = ConfirmWhen & {
   describe: (input: Record<string, unknown>, current: unknown) => string;
 };
 
+export interface Paging {
+  /** the list in the answer, e.g. "api_keys" */
+  field: string;
+  /** items per page when the agent gives no limit */
+  defaultLimit: number;
+}
+
 export interface Operation<
   P extends AnyObject = AnyObject,
   B extends AnyObject | undefined = AnyObject | undefined,
@@ -68,13 +75,16 @@ export interface Operation<
   body: B;
   /** schema of the success body; undefined when DigiCert answers 204 No Content */
   response: R;
-  /** statuses that mean success */
-  success: readonly number[];
   effect: Effect;
   /** repeating the call has no further effect, so a transient failure may be retried */
   idempotent: boolean;
   /** declared for every destructive or hard-to-undo call */
   confirm?: ConfirmPolicy;
+  /**
+   * The answer is one list that can grow without bound (`field`): the MCP layer gives the tool `offset`/`limit`
+   * and cuts the page itself, since DigiCert's list endpoints take no paging parameters (spec §1.1).
+   */
+  paging?: Paging;
   /**
    * What a successful answer carries that DigiCert shows only once (a new key, an EAB HMAC), in words: the
    * whole answer is then searched for secret-looking values, wherever DigiCert put them, and shown to the user

@@ -96,7 +96,7 @@ export class ConfirmationGate {
 
     const state = await this.inspect(op, args, extra.signal);
     const preview = confirm.describe(args, state.current);
-    const current = state.current === undefined ? undefined : compactData(op.name, state.current, {}).data;
+    const current = state.current === undefined ? undefined : compactData(undefined, state.current, {}).data;
 
     if (this.options.server.server.getClientCapabilities()?.elicitation?.form) {
       return this.elicit(op, args, preview, current, state.hash, extra);
