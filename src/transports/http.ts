@@ -189,7 +189,10 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
     bearer: string,
     body: unknown,
   ): Promise<void> => {
-    const server = deps.createServer({ principal: { name: caller.name, grant: caller.grant } });
+    const server = deps.createServer({
+      principal: { name: caller.name, grant: caller.grant },
+      stateless: true,
+    });
     // Plain JSON answers instead of an SSE stream: without a session nothing can follow the answer (no
     // elicitation, no later notification), and the stream's extra writes cost (A/B, 500 stateless calls:
     // p99 44 -> 27 ms; p50 unchanged, where building a server per request dominates).

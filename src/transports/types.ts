@@ -11,6 +11,8 @@ export interface Principal {
 /** What the transport knows when it asks for a server; absent over stdio. */
 export interface ServerContext {
   principal: Principal;
+  /** a server for one stateless request: nothing can be sent to the client after the answer */
+  stateless?: boolean;
 }
 
 /** What a transport needs: a fresh, unconnected McpServer per connection (or per session / request). */
