@@ -59,6 +59,8 @@ const server = await startServerProcess(
     DIGICERT_SUBACCOUNT_API_KEYS: JSON.stringify(Object.fromEntries(subs.map((s) => [s.accountId, s.key]))),
     MCP_HTTP_TOKEN: token,
     MCP_HTTP_RATE_LIMIT: "0", // the figures are the server's cost, not its throttle
+    // every client uses the one token: its session cap (default 10) would turn most of them away
+    MCP_HTTP_MAX_SESSIONS_PER_TOKEN: String(CLIENTS),
     MCP_AUDIT_LOG: auditPath,
     LOG_LEVEL: "info",
   },

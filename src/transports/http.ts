@@ -6,7 +6,12 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { scrubDeep } from "../client/redact.js";
-import { DEFAULT_RATE_BURST, type HashedToken, type HttpConfig } from "../config/index.js";
+import {
+  DEFAULT_MAX_SESSIONS_PER_TOKEN,
+  DEFAULT_RATE_BURST,
+  type HashedToken,
+  type HttpConfig,
+} from "../config/index.js";
 import { PACKAGE_NAME } from "../version.js";
 import { type KnownToken, knownTokens, matchToken } from "./auth.js";
 import { closeOnce } from "./close-once.js";
@@ -133,14 +138,9 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function isInitialize(body: unknown): boolean {
-  return Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
-}
-
 /** Whether the initializing client declares elicitation (it may then be asked to confirm in the middle of a call). */
 function declaresElicitation(body: unknown): boolean {
-  const messages = Array.isArray(body) ? body : [body];
-  return messages.some((m) => isInitializeRequest(m) && m.params.capabilities.elicitation !== undefined);
+  return isInitializeRequest(body) && body.params.capabilities.elicitation !== undefined;
 }
 
 /**
@@ -158,6 +158,13 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
   const limiter = new RateLimiter();
   const sessions = new Map<string, Session>();
   let pendingSessions = 0;
+  /** sessions being initialized, by token name (counted against its cap like open ones) */
+  const pendingOf = new Map<string, number>();
+  const sessionsOf = (name: string): number => {
+    let n = pendingOf.get(name) ?? 0;
+    for (const s of sessions.values()) if (s.caller.name === name) n++;
+    return n;
+  };
   let shuttingDown = false;
   let allowedHosts: string[] = [];
   let allowedOrigins: Set<string> = new Set();
@@ -230,7 +237,7 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
       await session.transport.handleRequest(req, res, body);
       return;
     }
-    if (req.method !== "POST" || !isInitialize(body)) {
+    if (req.method !== "POST" || !isInitializeRequest(body)) {
       sendRpcError(res, 400, INVALID_REQUEST, "Bad Request: no valid session id (send initialize first)");
       return;
     }
@@ -239,7 +246,25 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
       sendRpcError(res, 503, SERVER_ERROR, "Too many sessions; try again later", { "retry-after": "30" });
       return;
     }
+    // One token's sessions are capped well under the server's, so it cannot lock every other token out.
+    const ownLimit = Math.min(
+      caller.grant.maxSessions ?? config.maxSessionsPerToken ?? DEFAULT_MAX_SESSIONS_PER_TOKEN,
+      config.maxSessions,
+    );
+    if (sessionsOf(caller.name) >= ownLimit) {
+      logger.warn({ tokenName: caller.name, max: ownLimit }, "MCP session limit of a token reached");
+      refuse(req, "session_limit", caller.name, 429);
+      sendRpcError(
+        res,
+        429,
+        SERVER_ERROR,
+        `Too many sessions for this token (${ownLimit} open); close one (DELETE /mcp) or wait until one idles out`,
+        { "retry-after": "30" },
+      );
+      return;
+    }
     pendingSessions++;
+    pendingOf.set(caller.name, (pendingOf.get(caller.name) ?? 0) + 1);
     const server = deps.createServer({ principal: { name: caller.name, grant: caller.grant } });
     let created: Session | undefined;
     const transport = new StreamableHTTPServerTransport({
@@ -273,6 +298,9 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
       await transport.handleRequest(req, res, body);
     } finally {
       pendingSessions--;
+      const pending = (pendingOf.get(caller.name) ?? 1) - 1;
+      if (pending > 0) pendingOf.set(caller.name, pending);
+      else pendingOf.delete(caller.name);
       if (!created) {
         // initialize failed: nothing to keep
         void transport.close().catch(() => undefined);
@@ -364,6 +392,18 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
         body = JSON.parse(text);
       } catch {
         sendRpcError(res, 400, PARSE_ERROR, "Parse error: the body is not valid JSON");
+        return;
+      }
+      // MCP 2025-06-18 removed JSON-RPC batching (2025-11-25 has none). Refused rather than unpacked: the rate
+      // limit counts requests, and one batch could carry hundreds of tool calls past it.
+      if (Array.isArray(body)) {
+        refuse(req, "batch_refused", caller.name, 400);
+        sendRpcError(
+          res,
+          400,
+          INVALID_REQUEST,
+          "Invalid Request: JSON-RPC batches are not supported (MCP 2025-11-25 has no batching); send one message per request",
+        );
         return;
       }
     }

@@ -28,7 +28,14 @@ export interface TransportDeps {
 
 /** A /mcp request turned away at the HTTP edge. Names and addresses only: never a token. */
 export interface RefusedRequest {
-  reason: "unauthorized" | "host_not_allowed" | "origin_not_allowed" | "rate_limited" | "body_too_large";
+  reason:
+    | "unauthorized"
+    | "host_not_allowed"
+    | "origin_not_allowed"
+    | "rate_limited"
+    | "body_too_large"
+    | "batch_refused"
+    | "session_limit";
   /** the token's name once it authenticated (429, 413); null before (401, 403) */
   token: string | null;
   /** the socket's peer address (a reverse proxy's, behind one) */
