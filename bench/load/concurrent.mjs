@@ -32,6 +32,8 @@ const { values } = parseArgs({
     clients: { type: "string", default: "50" },
     "idle-seconds": { type: "string", default: "10" },
     "heap-snapshots": { type: "string" },
+    // e.g. "--max-old-space-size=96": V8 options for the server process (see docs/reliability.md, memory)
+    "server-node-args": { type: "string", default: "" },
   },
 });
 const IDLE_SECONDS = Math.min(60, Math.max(0, Number(values["idle-seconds"])));
@@ -64,7 +66,12 @@ const server = await startServerProcess(
     MCP_AUDIT_LOG: auditPath,
     LOG_LEVEL: "info",
   },
-  SNAPSHOT_DIR ? { nodeArgs: ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${SNAPSHOT_DIR}`] } : {},
+  {
+    nodeArgs: [
+      ...values["server-node-args"].split(" ").filter(Boolean),
+      ...(SNAPSHOT_DIR ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${SNAPSHOT_DIR}`] : []),
+    ],
+  },
 );
 
 /** The server's RSS now; with --heap-snapshots, after it wrote a snapshot (which forces a full GC first). */
@@ -218,6 +225,7 @@ const report = {
   protocol_errors: failures.protocol.length,
   tool_errors: failures.tool.length,
   lost_or_duplicated_writes: problems.length,
+  server_node_args: values["server-node-args"] || undefined,
   server_rss: rss,
 };
 console.log(JSON.stringify(report, null, 2));

@@ -165,6 +165,14 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
     for (const s of sessions.values()) if (s.caller.name === name) n++;
     return n;
   };
+  const oldestIdleSessionOf = (name: string): Session | undefined => {
+    let oldest: Session | undefined;
+    for (const s of sessions.values()) {
+      if (s.caller.name !== name || s.inflight > 0) continue;
+      if (!oldest || s.lastSeen < oldest.lastSeen) oldest = s;
+    }
+    return oldest;
+  };
   let shuttingDown = false;
   let allowedHosts: string[] = [];
   let allowedOrigins: Set<string> = new Set();
@@ -246,11 +254,17 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
       sendRpcError(res, 503, SERVER_ERROR, "Too many sessions; try again later", { "retry-after": "30" });
       return;
     }
-    // One token's sessions are capped well under the server's, so it cannot lock every other token out.
+    // One token's sessions are capped well under the server's, so it cannot lock every other token out. At its
+    // cap, its own least recently used idle session makes room (clients rarely DELETE theirs, and a client told
+    // 404 for it starts a new one); only when all of them are busy is the token refused.
     const ownLimit = Math.min(
       caller.grant.maxSessions ?? config.maxSessionsPerToken ?? DEFAULT_MAX_SESSIONS_PER_TOKEN,
       config.maxSessions,
     );
+    if (sessionsOf(caller.name) >= ownLimit) {
+      const idle = oldestIdleSessionOf(caller.name);
+      if (idle) await closeSession(idle, "its token opened a new one at its session cap");
+    }
     if (sessionsOf(caller.name) >= ownLimit) {
       logger.warn({ tokenName: caller.name, max: ownLimit }, "MCP session limit of a token reached");
       refuse(req, "session_limit", caller.name, 429);
@@ -258,7 +272,7 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
         res,
         429,
         SERVER_ERROR,
-        `Too many sessions for this token (${ownLimit} open); close one (DELETE /mcp) or wait until one idles out`,
+        `Too many sessions for this token (${ownLimit} open, all busy); try again when one of them is done`,
         { "retry-after": "30" },
       );
       return;

@@ -204,11 +204,34 @@ describe("sessions per token", () => {
     const fourth = await raw(server.url, { headers: mcpHeaders(FLOODER), body: INITIALIZE });
     expect(fourth.status).toBe(429);
     expect(fourth.headers["retry-after"]).toBe("30");
-    expect(fourth.body).toMatch(/Too many sessions for this token \(3 open\)/);
+    expect(fourth.body).toMatch(/Too many sessions for this token \(3 open, all busy\)/);
     expect(refused).toContainEqual(expect.objectContaining({ reason: "session_limit", token: "flooder" }));
     const other = await client(server.url, WORKER);
     expect((await other.listTools()).tools.length).toBeGreaterThan(0);
     expect(server.sessionCount()).toBe(4);
+  });
+
+  it("at its cap, a token's own least recently used idle session makes room; no other token's", async () => {
+    const server = await start({ maxSessionsPerToken: 2 });
+    const open = async (token: string) =>
+      (await raw(server.url, { headers: mcpHeaders(token), body: INITIALIZE })).headers[
+        "mcp-session-id"
+      ] as string;
+    // raw sessions hold no GET stream open: idle between requests, like a client that went away without DELETE
+    const other = await open(WORKER);
+    const first = await open(FLOODER);
+    const second = await open(FLOODER);
+    const third = await open(FLOODER);
+    expect(third).toBeTruthy();
+    expect(server.sessionCount()).toBe(3);
+    const ping = (token: string, id: string) =>
+      raw(server.url, {
+        headers: mcpHeaders(token, { "mcp-session-id": id, "mcp-protocol-version": "2025-06-18" }),
+        body: JSON.stringify({ jsonrpc: "2.0", id: 5, method: "ping" }),
+      });
+    expect((await ping(FLOODER, first)).status).toBe(404);
+    expect((await ping(FLOODER, second)).status).toBe(200);
+    expect((await ping(WORKER, other)).status).toBe(200);
   });
 
   it("a token file entry's max_sessions wins, and the default is well under the global cap", async () => {
