@@ -36,7 +36,8 @@ export class PgRateLimiter implements RateLimitStore {
   async take(name: string, perMinute: number, burst: number): Promise<number> {
     if (perMinute <= 0) return 0;
     try {
-      const refilled = "LEAST($3::float8, b.level + EXTRACT(EPOCH FROM (now() - b.updated_at)) * $2::float8 / 60.0)";
+      const refilled =
+        "LEAST($3::float8, b.level + EXTRACT(EPOCH FROM (now() - b.updated_at)) * $2::float8 / 60.0)";
       const rows = await this.db.query<{ level: number; allowed: boolean }>(
         `INSERT INTO dcpm_rate_limits AS b (name_hash, level, updated_at, allowed)
          VALUES ($1, GREATEST($3::float8 - 1, 0), now(), $3::float8 >= 1)

@@ -101,7 +101,7 @@ describe("tools/list", () => {
               logger: ext.logger,
             }),
             hasDevkey: true,
-            isToolSelected: ext.isToolSelected,
+            access: ext.access,
           }),
       },
     });

@@ -14,6 +14,7 @@ import {
   summarizeReport,
 } from "../../reporting/index.js";
 import { ownerOf } from "../../reporting/model.js";
+import type { ToolFacts } from "../access.js";
 import { compactInputJsonSchema, compactOutputJsonSchema, withJsonSchema } from "../json-schema.js";
 import { schemaJson } from "../precomputed-schemas.js";
 import { type ReportingContext, reasonOf } from "./context.js";
@@ -60,7 +61,14 @@ function output<S extends z.ZodRawShape>(tool: string, shape: S) {
 const READ: ToolAnnotations = { readOnlyHint: true };
 const SAN_PREVIEW = 5;
 
-function snapshotLinks(meta: SnapshotMeta): ResourceLink[] {
+/** What the access policy knows of every tool this file registers. */
+export function reportingTool(name: string): ToolFacts {
+  return { name, toolset: "reporting", effect: "read" };
+}
+
+/** Links to the snapshot's resources, none for a caller they are not offered to (they would not read). */
+function snapshotLinks(ctx: ReportingContext, meta: SnapshotMeta): ResourceLink[] {
+  if (!ctx.offersReportingResources) return [];
   return [
     {
       type: "resource_link",
@@ -99,8 +107,7 @@ function onlyAccount(report: Reporting, accountId: number): Reporting {
 }
 
 export function registerReportingTools(server: McpServer, ctx: ReportingContext): void {
-  const selected = (name: string) =>
-    ctx.deps.isToolSelected?.({ name, toolset: "reporting", effect: "read" }) ?? true;
+  const selected = (name: string) => ctx.access.offersTool(reportingTool(name));
   // Registered then removed (before connect, so no list_changed) keeps one typed call per tool.
   // Every result and error passes through the client's scrub, like the catalog tools': an error may echo an
   // argument, and an agent may have pasted a key into one.
@@ -137,8 +144,8 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
           const [a, b] = await Promise.all([ctx.store.read(previous.id), ctx.store.read(recorded.meta.id)]);
           if (a && b) changes = diffReports(a.report, b.report).counts;
         }
-        const links = snapshotLinks(recorded.meta);
-        if (changes && previous) {
+        const links = snapshotLinks(ctx, recorded.meta);
+        if (changes && previous && ctx.offersReportingResources) {
           links.push({
             type: "resource_link",
             uri: diffUri(previous.id, recorded.meta.id),
@@ -186,7 +193,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
       try {
         const snapshot = await ctx.snapshot(snapshot_id ?? "latest");
         const at = Date.parse(snapshot.meta.taken_at);
-        const links = snapshotLinks(snapshot.meta);
+        const links = snapshotLinks(ctx, snapshot.meta);
         if (account_id === undefined) {
           const previous = await ctx.previousOf(snapshot.meta);
           const summary = summarizeReport(snapshot.report, { nowMs: at, previous: previous?.report });
@@ -266,7 +273,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
         const from = from_id ? await ctx.snapshot(from_id) : await ctx.previousOf(to.meta);
         if (!from) {
           const note = `Only one snapshot (${to.meta.id}) is stored; take another later to compare.`;
-          return result(note, { from: null, to: to.meta, diff: null, note }, snapshotLinks(to.meta));
+          return result(note, { from: null, to: to.meta, diff: null, note }, snapshotLinks(ctx, to.meta));
         }
         const full = diffReports(from.report, to.report);
         const diff = limitDiff(full, limit);
@@ -287,8 +294,8 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
           diff.truncated ? ` (lists cut to ${limit}; full diff in the linked resource)` : ""
         }`;
         return result(text, { from: from.meta, to: to.meta, diff: compact }, [
-          link,
-          ...snapshotLinks(to.meta),
+          ...(ctx.offersReportingResources ? [link] : []),
+          ...snapshotLinks(ctx, to.meta),
         ]);
       } catch (err) {
         return failure(err);
@@ -329,7 +336,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
         return result(
           domainText(coverage.domain, matches, all.length, snapshot.meta.id),
           { snapshot_id: snapshot.meta.id, domain: coverage.domain, total: all.length, matches, truncated },
-          snapshotLinks(snapshot.meta),
+          snapshotLinks(ctx, snapshot.meta),
         );
       } catch (err) {
         return failure(err);
@@ -379,7 +386,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
             contracts,
             ...(next === undefined ? {} : { next_offset: next }),
           },
-          snapshotLinks(snapshot.meta),
+          snapshotLinks(ctx, snapshot.meta),
         );
       } catch (err) {
         return failure(err);
