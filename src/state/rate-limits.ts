@@ -67,8 +67,3 @@ export class PgRateLimiter implements RateLimitStore {
     }
   }
 }
-
-/** The in-memory limiter as a RateLimitStore (no DATABASE_URL). */
-export function localRateLimits(limiter: LocalLimiter): RateLimitStore {
-  return { take: async (name, perMinute, burst) => limiter.take(name, perMinute, burst) };
-}
