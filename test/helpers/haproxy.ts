@@ -65,7 +65,9 @@ export async function startHaproxy(port: number, backends: number[]): Promise<Te
   ].join("\n");
   const file = join(dir, "haproxy.cfg");
   await writeFile(file, config);
-  const proc: ChildProcess = spawn(haproxyBinary(), ["-f", file, "-db"], { stdio: ["ignore", "ignore", "pipe"] });
+  const proc: ChildProcess = spawn(haproxyBinary(), ["-f", file, "-db"], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   proc.stderr?.on("data", (c: Buffer) => {
     stderr += c.toString("utf8");

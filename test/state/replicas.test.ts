@@ -137,7 +137,9 @@ async function writer(target: (typeof TARGETS)[number], tally: Tally, progress: 
       continue;
     }
     // the confirmation is sent once: an answer lost with a dying replica leaves the outcome unknown
-    const answer = await call(lb.url, "remove_sans", { ...args, confirmation_token: token }).catch(() => undefined);
+    const answer = await call(lb.url, "remove_sans", { ...args, confirmation_token: token }).catch(
+      () => undefined,
+    );
     const result = answer && toolResult(answer);
     if (answer && result && !result.isError) {
       tally.acked.add(san);
