@@ -244,11 +244,14 @@ describe("three replicas on one PostgreSQL behind HAProxy", () => {
     console.log(`replica figures: ${JSON.stringify(figures)}`);
   }, 120_000);
 
-  it("shows a snapshot taken on one replica on every other", async () => {
+  it("shows a snapshot taken on one replica on every other, and /healthz reports the database", async () => {
     const direct = ports.map((p) => `http://127.0.0.1:${p}`);
+    for (const url of direct) {
+      const health = (await (await fetch(`${url}/healthz`)).json()) as { ok: boolean; database: string };
+      expect(health).toMatchObject({ ok: true, database: "reachable" });
+    }
     const answer = await call(direct[0] as string, "take_reporting_snapshot", {});
     const taken = toolResult(answer);
-    if (!taken) console.log("TAKE ANSWER", answer.status, JSON.stringify(answer.body).slice(0, 500));
     expect(taken?.isError).toBe(false);
     const id = JSON.stringify(taken?.structured).match(/\d{8}T\d{6}Z-[0-9a-f]{8}(-\d+)?/)?.[0];
     expect(id).toBeDefined();
