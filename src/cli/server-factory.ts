@@ -9,6 +9,7 @@ import {
   type ToolSelection,
 } from "../mcp/index.js";
 import { registerReporting } from "../mcp/reporting/index.js";
+import { observeMcpServer, type ServerObserver } from "../mcp/telemetry.js";
 import type { Principal, ServerContext } from "../transports/types.js";
 import type { ProfileRuntime } from "./profiles.js";
 
@@ -56,7 +57,9 @@ export function serverFactory(options: ServerFactoryOptions): ServerFactory {
         clientId: principal.identity.clientId ?? null,
       }),
     };
-    return createMcpServer({
+    // OpenTelemetry (a no-op until the operator registers an SDK) sees every request; told DigiCert's answer here
+    let observer: ServerObserver | undefined;
+    const server = createMcpServer({
       client: profile.client,
       logger,
       version: options.version,
@@ -73,7 +76,10 @@ export function serverFactory(options: ServerFactoryOptions): ServerFactory {
       confirmation: options.confirmation,
       confirmationTokens: options.confirmationTokens,
       caller: principal && confirmationBinding(principal),
-      onToolCall: audit ? (call) => audit.record(call, caller) : undefined,
+      onToolCall: (call) => {
+        observer?.onToolCall(call);
+        audit?.record(call, caller);
+      },
       onToolRefused: audit
         ? (tool) =>
             audit.refused({
@@ -96,5 +102,7 @@ export function serverFactory(options: ServerFactoryOptions): ServerFactory {
           subscriptions: !context?.stateless,
         }),
     });
+    observer = observeMcpServer(server);
+    return server;
   };
 }
