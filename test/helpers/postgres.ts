@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { chmod, chown, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -27,15 +27,21 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
-const CANDIDATE_BIN_DIRS = [
-  "/usr/lib/postgresql/17/bin",
-  "/usr/lib/postgresql/16/bin",
-  "/usr/lib/postgresql/15/bin",
-];
+/** Debian's layout: /usr/lib/postgresql/<major>/bin; the newest installed major wins. */
+function debianBinDirs(): string[] {
+  try {
+    return readdirSync("/usr/lib/postgresql")
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a))
+      .map((v) => join("/usr/lib/postgresql", v, "bin"));
+  } catch {
+    return [];
+  }
+}
 
 export function postgresBinDir(): string {
   const fromEnv = process.env.PG_BIN_DIR;
-  const dir = fromEnv ?? CANDIDATE_BIN_DIRS.find((d) => existsSync(join(d, "initdb")));
+  const dir = fromEnv ?? debianBinDirs().find((d) => existsSync(join(d, "initdb")));
   if (!dir || !existsSync(join(dir, "initdb"))) {
     throw new Error(
       "PostgreSQL server binaries not found (initdb, pg_ctl): install Debian's postgresql package or set PG_BIN_DIR",
