@@ -1,3 +1,4 @@
+import { TOOLSET_INFO } from "../operations/index.js";
 import { SETTINGS, type Setting, type SettingGroup } from "./settings.js";
 
 function flagLabel(s: Setting): string | undefined {
@@ -30,6 +31,8 @@ export function helpText(version: string): string {
       for (const line of wrap(text, 76)) lines.push(`      ${line}`);
     }
   }
+  lines.push("", "Toolsets (--toolsets, and toolsets in the tokens file):");
+  for (const t of TOOLSET_INFO) lines.push(`  ${t.name.padEnd(10)} ${t.description}`);
   return `${lines.join("\n")}\n`;
 }
 

@@ -1,4 +1,4 @@
-import type { Toolset } from "../operations/index.js";
+import { TOOLSETS } from "../operations/index.js";
 
 /**
  * The settings table: one entry per setting drives parsing, `--help` and the README's configuration table.
@@ -70,17 +70,7 @@ export type SettingId =
   | "help"
   | "version";
 
-export const TOOLSETS = [
-  "api_keys",
-  "acme",
-  "account",
-  "reporting",
-  "finance",
-] as const satisfies readonly Toolset[];
-// Compile-time check that TOOLSETS lists every Toolset.
-type MissingToolset = Exclude<Toolset, (typeof TOOLSETS)[number]>;
-const _everyToolset: MissingToolset extends never ? true : never = true;
-void _everyToolset;
+export { TOOLSETS };
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
