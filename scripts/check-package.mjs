@@ -95,8 +95,10 @@ try {
   ].join("\n");
   writeFileSync(join(project, "probe.mjs"), probe);
   const exportsSeen = JSON.parse(sh(process.execPath, ["probe.mjs"], project));
-  if (!exportsSeen.main.includes("createMcpServer")) {
-    throw new Error(`import "${pkg.name}" lacks createMcpServer: ${exportsSeen.main.join(", ")}`);
+  for (const name of ["createMcpServer", "DigiCertClient", "createLogger", "OPERATIONS"]) {
+    if (!exportsSeen.main.includes(name)) {
+      throw new Error(`import "${pkg.name}" lacks ${name}: ${exportsSeen.main.join(", ")}`);
+    }
   }
   if (!exportsSeen.sandbox.includes("startSandbox")) {
     throw new Error(`import "${pkg.name}/sandbox" lacks startSandbox: ${exportsSeen.sandbox.join(", ")}`);
