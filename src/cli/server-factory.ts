@@ -6,6 +6,7 @@ import {
   type ConfirmationOptions,
   type ConfirmationTokens,
   createMcpServer,
+  RepeatGuard,
   type ToolSelection,
 } from "../mcp/index.js";
 import { registerReporting } from "../mcp/reporting/index.js";
@@ -41,6 +42,8 @@ export type ServerFactory = (selection: ToolSelection, context?: ServerContext) 
  */
 export function serverFactory(options: ServerFactoryOptions): ServerFactory {
   const { logger, audit } = options;
+  // one for the process: a repeated create is caught in whichever session or stateless request it arrives
+  const repeatGuard = new RepeatGuard();
   return (selection, context) => {
     const principal = context?.principal;
     const grant = principal?.grant;
@@ -73,6 +76,7 @@ export function serverFactory(options: ServerFactoryOptions): ServerFactory {
       confirmation: options.confirmation,
       confirmationTokens: options.confirmationTokens,
       caller: principal && confirmationBinding(principal),
+      repeatGuard,
       onToolCall: audit ? (call) => audit.record(call, caller) : undefined,
       onToolRefused: audit
         ? (tool) =>

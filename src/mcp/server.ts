@@ -12,6 +12,7 @@ import { ConfirmationGate } from "./confirmation/gate.js";
 import { ConfirmationTokens } from "./confirmation/token.js";
 import { SERVER_INSTRUCTIONS } from "./instructions.js";
 import { reportRefusedTools, type ToolRefusedHook } from "./refused-tools.js";
+import { RepeatGuard } from "./repeat-guard.js";
 import { isToolSelected, type ToolSelection } from "./select.js";
 import type { ToolCallHook } from "./tool-call.js";
 import { registerOperationTools } from "./tools.js";
@@ -57,6 +58,11 @@ export interface McpServerOptions extends ToolSelection {
   restrict?: ToolSelection;
   /** the caller's name (HTTP bearer token name): confirmation tokens are bound to it as well as the session */
   caller?: string;
+  /**
+   * Holds back identical repeats of creates for a few minutes; share one across the servers of a process (HTTP
+   * sessions, stateless requests) so a repeat is caught whichever server gets it. Default: one per server.
+   */
+  repeatGuard?: RepeatGuard;
   /** told once per catalog tool call, after it ended, with safe facts only (see ToolCallRecord): audit log */
   onToolCall?: ToolCallHook;
   /** told when the caller names a catalog tool this server does not offer it (audit log) */
@@ -110,6 +116,8 @@ export function createMcpServer(options: McpServerOptions): McpServer {
     logger: options.logger,
     gate,
     onToolCall: options.onToolCall,
+    repeats: options.repeatGuard ?? new RepeatGuard(options.now),
+    caller: options.caller,
   });
   options.extend?.(server, {
     client: options.client,

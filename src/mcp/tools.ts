@@ -10,6 +10,7 @@ import { toolDescription } from "./descriptions.js";
 import { errorResult, invalidArgumentsResult } from "./errors.js";
 import type { Page } from "./paging.js";
 import { successResult } from "./render.js";
+import { RepeatGuard } from "./repeat-guard.js";
 import { outcomeOf, type ToolCallHook, type ToolCallRecord, targetsOf } from "./tool-call.js";
 import { advertisedInputSchema, MCP_ONLY_ARGS, toolInputSchema, toolOutputSchema } from "./tool-schemas.js";
 
@@ -19,6 +20,10 @@ export interface ToolDeps {
   gate: ConfirmationGate;
   /** told once per call, after it ended (audit log) */
   onToolCall?: ToolCallHook;
+  /** holds back identical repeats of creates (see RepeatGuard) */
+  repeats?: RepeatGuard;
+  /** the caller's name, besides the session, for the repeat guard */
+  caller?: string;
 }
 
 interface SplitArgs {
@@ -75,6 +80,14 @@ async function runTool(
     const { api, token, page } = splitArgs(parsed.data as Record<string, unknown>);
     // the catalog's cross-field rules, before anything is read or asked
     deps.client.validate(op, api);
+    const guard = deps.repeats && RepeatGuard.applies(op) ? deps.repeats : undefined;
+    const caller = `${extra.sessionId ?? ""}\u0000${deps.caller ?? ""}`;
+    const repeat = guard?.check(op, caller, api);
+    if (repeat) {
+      outcome = "repeat";
+      result = "error:repeat";
+      return repeat;
+    }
     const decision = await deps.gate.check(op, api, token, extra);
     confirmation = decision.via;
     if (!decision.proceed) {
@@ -84,6 +97,7 @@ async function runTool(
     }
     const response = await deps.client.call(op, api, { signal: extra.signal });
     status = response.status;
+    guard?.remember(op, caller, api, response.status);
     return deps.client.scrub(successResult(op, api, response, page));
   } catch (err) {
     outcome = err instanceof DigiCertError ? `error:${err.kind}` : "error:internal";
