@@ -20,7 +20,9 @@ beforeAll(async () => {
   await ensureBuilt();
   const env: Record<string, string> = { PATH: process.env.PATH ?? "", LOG_LEVEL: "error" };
   client = new Client({ name: "toolsnaps", version: "0.0.0" });
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI], env, stderr: "pipe" }));
+  await client.connect(
+    new StdioClientTransport({ command: process.execPath, args: [CLI], env, stderr: "pipe" }),
+  );
   tools = (await client.listTools()).tools;
 }, 60_000);
 afterAll(async () => client?.close());
@@ -34,7 +36,11 @@ describe("tools/list snapshots", () => {
       mkdirSync(DIR, { recursive: true });
       for (const f of readdirSync(DIR)) if (!listed.includes(f)) rmSync(join(DIR, f));
     }
-    const committed = existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith(".json")).sort() : [];
+    const committed = existsSync(DIR)
+      ? readdirSync(DIR)
+          .filter((f) => f.endsWith(".json"))
+          .sort()
+      : [];
     if (!UPDATE) expect(committed).toEqual(listed);
     expect(listed.length).toBeGreaterThan(25);
   });
