@@ -2,13 +2,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Credentials } from "./client/credentials.js";
 import { type Config, ConfigError, helpText, loadConfig, loadTokensFile, parseArgv } from "./config/index.js";
 import { createLogger, type Logger } from "./logging.js";
 import type { ToolSelection } from "./mcp/select.js";
+import { Client, InMemoryTransport } from "./sdk/client.js";
+import type { McpServer } from "./sdk/server.js";
 import type { RunningTransport, ServerContext } from "./transports/types.js";
 import { PACKAGE_NAME, packageVersion } from "./version.js";
 

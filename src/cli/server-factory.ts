@@ -1,4 +1,3 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { AuditLog } from "../audit/log.js";
 import { DEFAULT_PROFILE } from "../config/index.js";
 import type { Logger } from "../logging.js";
@@ -10,6 +9,7 @@ import {
   type ToolSelection,
 } from "../mcp/index.js";
 import { registerReporting } from "../mcp/reporting/index.js";
+import type { McpServer } from "../sdk/server.js";
 import type { Principal, ServerContext } from "../transports/types.js";
 import type { ProfileRuntime } from "./profiles.js";
 

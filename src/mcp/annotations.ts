@@ -1,5 +1,5 @@
-import type { ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import type { Operation } from "../operations/index.js";
+import type { ToolAnnotations } from "../sdk/server.js";
 
 /**
  * Annotations derived once from the catalog's effect and idempotence, never written per tool. Only what differs

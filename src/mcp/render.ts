@@ -1,6 +1,6 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { type Drift, driftText } from "../client/answer.js";
 import type { Operation } from "../operations/index.js";
+import type { CallToolResult } from "../sdk/server.js";
 import { compactData } from "./compact.js";
 import type { Page } from "./paging.js";
 import { onceShown, pickPaths, secretPaths } from "./secrets.js";

@@ -1,5 +1,5 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Operation } from "../operations/index.js";
+import type { CallToolResult } from "../sdk/server.js";
 import { hashOf } from "./confirmation/canonical.js";
 
 /** How long an identical call to a create is refused after it succeeded. */

@@ -1,13 +1,8 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type {
-  JsonSchemaType,
-  JsonSchemaValidator,
-  jsonSchemaValidator,
-} from "@modelcontextprotocol/sdk/validation";
-import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { DigiCertClient } from "../client/client.js";
 import type { Logger } from "../logging.js";
 import { OPERATIONS, type Operation } from "../operations/index.js";
+import type { JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from "../sdk/server.js";
+import { AjvJsonSchemaValidator, McpServer } from "../sdk/server.js";
 import { ConfirmationGate } from "./confirmation/gate.js";
 import { ConfirmationTokens } from "./confirmation/token.js";
 import { SERVER_INSTRUCTIONS } from "./instructions.js";

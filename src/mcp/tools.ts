@@ -1,9 +1,8 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { DigiCertClient } from "../client/client.js";
 import { DigiCertError } from "../client/errors.js";
 import type { Logger } from "../logging.js";
 import type { Operation } from "../operations/index.js";
+import type { CallToolResult, McpServer } from "../sdk/server.js";
 import { annotationsFor } from "./annotations.js";
 import type { ConfirmationGate, ConfirmedBy, ToolExtra } from "./confirmation/gate.js";
 import { toolDescription } from "./descriptions.js";

@@ -1,5 +1,5 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ListToolsRequestSchema, type ListToolsResult } from "@modelcontextprotocol/sdk/types.js";
+import type { McpServer } from "../sdk/server.js";
+import { ListToolsRequestSchema, type ListToolsResult } from "../sdk/server.js";
 
 type RawHandler = (request: unknown, extra: unknown) => Promise<unknown>;
 type Json = Record<string, unknown>;

@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { scrubDeep } from "../client/redact.js";
 import { DEFAULT_RATE_BURST, type HashedToken, type HttpConfig } from "../config/index.js";
+import { StreamableHTTPServerTransport } from "../sdk/http.js";
+import type { JSONRPCMessage, McpServer } from "../sdk/server.js";
+import { isInitializeRequest } from "../sdk/server.js";
 import { PACKAGE_NAME } from "../version.js";
 import { type KnownToken, knownTokens, matchToken } from "./auth.js";
 import { closeOnce } from "./close-once.js";

@@ -1,8 +1,12 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { DigiCertClient } from "../../client/client.js";
 import type { Operation } from "../../operations/index.js";
+import type {
+  CallToolResult,
+  McpServer,
+  RequestHandlerExtra,
+  ServerNotification,
+  ServerRequest,
+} from "../../sdk/server.js";
 import { compactData } from "../compact.js";
 import { hashOf } from "./canonical.js";
 import type { ConfirmationTokens } from "./token.js";

@@ -1,4 +1,3 @@
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { DigiCertClient } from "../../client/client.js";
 import { DigiCertError } from "../../client/errors.js";
 import type { Logger } from "../../logging.js";
@@ -10,6 +9,7 @@ import {
   type SnapshotMeta,
   type SnapshotStore,
 } from "../../reporting/index.js";
+import { McpError } from "../../sdk/server.js";
 import { LATEST_ALIAS } from "./uris.js";
 
 export interface ReportingDeps {

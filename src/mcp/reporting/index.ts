@@ -1,4 +1,4 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "../../sdk/server.js";
 import { ReportingContext, type ReportingDeps } from "./context.js";
 import { registerReportingPrompts } from "./prompts.js";
 import { registerReportingResources } from "./resources.js";

@@ -1,5 +1,3 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult, ResourceLink, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import {
   diffReports,
@@ -14,6 +12,7 @@ import {
   summarizeReport,
 } from "../../reporting/index.js";
 import { ownerOf } from "../../reporting/model.js";
+import type { CallToolResult, McpServer, ResourceLink, ToolAnnotations } from "../../sdk/server.js";
 import { compactInputJsonSchema, compactOutputJsonSchema, withJsonSchema } from "../json-schema.js";
 import { schemaJson } from "../precomputed-schemas.js";
 import { type ReportingContext, reasonOf } from "./context.js";
