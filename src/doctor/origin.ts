@@ -82,6 +82,12 @@ export async function probeOrigin(
     tls: https ? "failed" : "not used",
     findings: [],
   };
+  if (!https && !/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname)) {
+    report.findings.push({
+      level: "attention",
+      text: `${url.origin} is plain http: the API keys travel unencrypted; use https`,
+    });
+  }
   const started = now();
   try {
     const res = await request(`${url.origin}${API_PREFIX.partner}/api-key`, {
