@@ -56,7 +56,9 @@ export function renderReport(report: DoctorReport): string {
     : "direct (no proxy variable set)";
   lines.push(`  --  ${o.reached ? "reached" : "not reached"}, ${proxy}; TLS: ${o.tls}`);
   if (o.clock_offset_s !== undefined) {
-    lines.push(`  --  clock: DigiCert's Date header is ${o.clock_offset_s} s from this machine's clock`);
+    const off = o.clock_offset_s;
+    const how = off === 0 ? "in step with" : `${Math.abs(off)} s ${off > 0 ? "ahead of" : "behind"}`;
+    lines.push(`  --  clock: DigiCert's (its Date header) is ${how} this machine's`);
   }
   lines.push(...o.findings.map(finding));
   for (const profile of [...new Set(report.keys.map((k) => k.profile))]) {
