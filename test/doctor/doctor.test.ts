@@ -231,3 +231,20 @@ describe("doctor against a bare stand-in", () => {
     expect(report.reads).toEqual([]);
   });
 });
+
+describe("proxyFor", () => {
+  it("names the variable undici uses for the origin, and only the proxy's host and port", async () => {
+    const { proxyFor } = await import("../../src/doctor/origin.js");
+    const https = new URL("https://www.digicert.com");
+    expect(proxyFor(https, { HTTPS_PROXY: "http://user:secret-pw@proxy.corp:3128", NO_PROXY: "x" })).toEqual({
+      variable: "HTTPS_PROXY",
+      host: "proxy.corp:3128",
+      no_proxy: true,
+    });
+    expect(proxyFor(https, { HTTP_PROXY: "http://proxy.corp" })).toMatchObject({
+      variable: "HTTP_PROXY",
+      host: "proxy.corp",
+    });
+    expect(proxyFor(https, {})).toBeNull();
+  });
+});
