@@ -291,6 +291,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         const { hashToken } = await import("./cli/hash-token.js");
         return await hashToken(args.rest, process);
       }
+      case "doctor": {
+        const { doctor } = await import("./cli/doctor.js");
+        return await doctor(args.rest, env, version);
+      }
       case "serve":
         return await serve(loadConfig(env, argv), version);
     }

@@ -9,6 +9,7 @@ import {
   type ToolSelection,
 } from "../mcp/index.js";
 import { registerReporting } from "../mcp/reporting/index.js";
+import { registerSetupCheck } from "../mcp/setup-tool.js";
 import type { McpServer } from "../sdk/server.js";
 import type { Principal, ServerContext } from "../transports/types.js";
 import type { ProfileRuntime } from "./profiles.js";
@@ -89,14 +90,23 @@ export function serverFactory(options: ServerFactoryOptions): ServerFactory {
               status: null,
             })
         : undefined,
-      extend: (server, extension) =>
+      extend: (server, extension) => {
         registerReporting(server, {
           client: profile.client,
           logger,
           store: profile.store,
           hasDevkey: Boolean(profile.credentials.devkey),
           isToolSelected: extension.isToolSelected,
-        }),
+        });
+        registerSetupCheck(server, {
+          profile: profile.name,
+          credentials: profile.credentials,
+          baseUrl: profile.client.baseUrl,
+          version: options.version,
+          isToolSelected: extension.isToolSelected,
+          scrub: (value) => profile.client.scrub(value),
+        });
+      },
     });
   };
 }

@@ -73,6 +73,8 @@ export interface ClientOptions {
    * tokens, which an agent may paste into an argument that an error then echoes.
    */
   secrets?: readonly string[];
+  /** told of each 2xx answer as DigiCert sent it, before it is read (`doctor` describes its shape) */
+  onAnswer?: (op: Operation, status: number, text: string) => void;
 }
 
 export interface CallOptions {
@@ -136,6 +138,7 @@ export class DigiCertClient {
   private readonly secrets: string[];
   private readonly userAgent: string;
   private readonly random: () => number;
+  private readonly onAnswer: ClientOptions["onAnswer"];
 
   constructor(options: ClientOptions) {
     this.baseUrl = (options.baseUrl ?? DIGICERT_ORIGIN).replace(/\/+$/, "");
@@ -150,6 +153,7 @@ export class DigiCertClient {
     this.secrets = [...new Set([...allSecrets(options.credentials), ...(options.secrets ?? [])])];
     this.userAgent = options.userAgent ?? "digicert-partner-mcp";
     this.random = options.random ?? Math.random;
+    this.onAnswer = options.onAnswer;
     this.ownsDispatcher = !options.dispatcher;
     this.dispatcher = options.dispatcher;
   }
@@ -350,6 +354,7 @@ export class DigiCertClient {
     keys: SelectedKeys,
     attempts: number,
   ): CallResult {
+    this.onAnswer?.(op, status, text);
     const { data, drift } = readAnswer(op, text);
     const meta = { status, attempts, keyUsed: keys.label };
     if (!drift) return { ...meta, data };

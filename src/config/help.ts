@@ -15,6 +15,8 @@ export function helpText(version: string): string {
     "  digicert-partner-mcp sandbox [--port N]   run only the local DigiCert API emulator",
     "  digicert-partner-mcp hash-token           read an HTTP token on stdin, print its SHA-256 for",
     "                                            MCP_HTTP_TOKENS_FILE",
+    "  digicert-partner-mcp doctor [--json] [--shape-report FILE]",
+    "                                            check the configured keys with GET requests only",
     "",
     "With no DigiCert key and no base URL configured, the built-in sandbox is started and used.",
     "Secrets (keys, tokens) are read from the environment only, never from the command line.",

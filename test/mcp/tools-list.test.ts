@@ -5,6 +5,7 @@ import { encode } from "gpt-tokenizer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../../sandbox/index.js";
 import { registerReporting } from "../../src/mcp/reporting/index.js";
+import { registerSetupCheck } from "../../src/mcp/setup-tool.js";
 import { OPERATIONS } from "../../src/operations/index.js";
 import { SnapshotStore } from "../../src/reporting/index.js";
 import { effectiveHints, expectedHints, redundantHints } from "../helpers/annotations.js";
@@ -27,11 +28,12 @@ const TOOLS_LIST_TOKEN_BUDGET = 5_100;
 /** The part clients put into the model's context: name, description, input schema. Measured 2,994. */
 const MODEL_VISIBLE_TOKEN_BUDGET = 3_060;
 /**
- * The whole list a default server sends: the catalog's 25 tools and the 5 reporting tools. Measured 7,141 before
- * the cuts above (and the SDK's execution stamp dropped from the reporting tools), 5,886 after, 6,041 with the
- * tolerant reader's `warning`. The goal is under 6,500 (issue 17); the budget sits just above the measured figure.
+ * The whole list a default server sends: the catalog's 25 tools, the 5 reporting tools and check_setup. Measured
+ * 7,141 before the cuts above (and the SDK's execution stamp dropped from the reporting tools), 5,886 after, 6,041
+ * with the tolerant reader's `warning`, 6,106 with check_setup (issue 19: 65 tokens, so the budget rose by as
+ * much). The goal is under 6,500 (issue 17); the budget sits just above the measured figure.
  */
-const WHOLE_LIST_TOKEN_BUDGET = 6_050;
+const WHOLE_LIST_TOKEN_BUDGET = 6_115;
 const WHOLE_LIST_TOKEN_GOAL = 6_500;
 
 describe("tools/list", () => {
@@ -90,7 +92,7 @@ describe("tools/list", () => {
     const full = await startHarness({
       sandbox,
       server: {
-        extend: (server, ext) =>
+        extend: (server, ext) => {
           registerReporting(server, {
             client: ext.client,
             logger: ext.logger,
@@ -102,13 +104,23 @@ describe("tools/list", () => {
             }),
             hasDevkey: true,
             isToolSelected: ext.isToolSelected,
-          }),
+          });
+          registerSetupCheck(server, {
+            profile: "default",
+            credentials: { parentKey: sandbox.keys.parent },
+            baseUrl: sandbox.url,
+            version: "0.0.0-test",
+            isToolSelected: ext.isToolSelected,
+            scrub: (v) => v,
+          });
+        },
       },
     });
     try {
       const reporting = full.tools.filter((t) => !OPERATIONS.some((op) => op.name === t.name));
-      expect(full.tools.length).toBe(OPERATIONS.length + 5);
+      expect(full.tools.length).toBe(OPERATIONS.length + 6);
       expect(reporting.map((t) => t.name).sort()).toEqual([
+        "check_setup",
         "compare_reporting_snapshots",
         "find_contracts_for_domain",
         "list_expiring_contracts",
