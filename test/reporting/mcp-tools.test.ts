@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/index.js";
-import { effectiveHints, expectedHints, redundantHints } from "../helpers/annotations.js";
+import { expectedHints, missingHints, statedHints } from "../helpers/annotations.js";
 import { type Harness, startHarness } from "./harness.js";
 
 let h: Harness;
@@ -42,10 +42,11 @@ describe("reporting tools", () => {
     const { tools } = await h.mcp.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(REPORTING_TOOLS);
     for (const tool of tools) {
-      expect(effectiveHints(tool.annotations), tool.name).toEqual(
+      expect(statedHints(tool.annotations), tool.name).toEqual(
         expectedHints({ effect: "read", idempotent: true }),
       );
-      expect(redundantHints(tool.annotations), tool.name).toEqual([]);
+      expect(missingHints(tool.annotations), tool.name).toEqual([]);
+      expect(tool.annotations?.title, tool.name).toBeTruthy();
       expect(tool.outputSchema).toBeDefined();
       expect(tool.description?.length ?? 0).toBeLessThanOrEqual(200);
     }

@@ -1,5 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult, ResourceLink, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, ResourceLink } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import {
   diffReports,
@@ -14,6 +14,7 @@ import {
   summarizeReport,
 } from "../../reporting/index.js";
 import { ownerOf } from "../../reporting/model.js";
+import { annotationsFor } from "../annotations.js";
 import { compactInputJsonSchema, compactOutputJsonSchema, withJsonSchema } from "../json-schema.js";
 import { schemaJson } from "../precomputed-schemas.js";
 import { type ReportingContext, reasonOf } from "./context.js";
@@ -53,11 +54,10 @@ function output<S extends z.ZodRawShape>(tool: string, shape: S) {
 }
 
 /**
- * Every reporting tool reads DigiCert and writes only the local snapshot store. The other hints are left at the
- * MCP spec's defaults (see annotationsFor): destructive and idempotent mean nothing for a read-only tool, and
- * openWorldHint defaults to true (DigiCert). take_reporting_snapshot is thus not idempotent (the default).
+ * Every reporting tool reads DigiCert and writes only the local snapshot store: read-only and idempotent under
+ * the one rule of annotationsFor (a repeated snapshot only moves the check time unless DigiCert changed).
  */
-const READ: ToolAnnotations = { readOnlyHint: true };
+const read = (title: string) => annotationsFor({ effect: "read", idempotent: true, title });
 const SAN_PREVIEW = 5;
 
 function snapshotLinks(meta: SnapshotMeta): ResourceLink[] {
@@ -126,7 +126,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
         previous_id: z.string().nullable(),
         changes: diffOut.shape.counts.nullable(),
       }),
-      annotations: READ,
+      annotations: read("Take reporting snapshot"),
     },
     async () => {
       try {
@@ -180,7 +180,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
         truncated: z.boolean().optional(),
         refresh_error: z.string().optional(),
       }),
-      annotations: READ,
+      annotations: read("Reporting summary"),
     },
     async ({ snapshot_id, account_id, limit }) => {
       try {
@@ -258,7 +258,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
         diff: diffOut.nullable(),
         note: z.string().optional(),
       }),
-      annotations: READ,
+      annotations: read("Compare reporting snapshots"),
     },
     async ({ from_id, to_id, limit }) => {
       try {
@@ -315,7 +315,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
         matches: z.array(domainMatchOut),
         truncated: z.boolean(),
       }),
-      annotations: READ,
+      annotations: read("Find contracts covering a domain"),
     },
     async ({ domain, snapshot_id, include_canceled, limit }) => {
       try {
@@ -359,7 +359,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
         contracts: z.array(expiringOut),
         next_offset: z.number().optional(),
       }),
-      annotations: READ,
+      annotations: read("List expiring contracts"),
     },
     async ({ days, account_id, snapshot_id, offset, limit }) => {
       try {
