@@ -61,6 +61,8 @@ export interface McpServerOptions extends ToolSelection {
   onToolCall?: ToolCallHook;
   /** told when the caller names a catalog tool this server does not offer it (audit log) */
   onToolRefused?: ToolRefusedHook;
+  /** how often a tool call still waiting for DigiCert sends notifications/progress (default 1 s; tests) */
+  progressIntervalMs?: number;
   /** registers further tools/resources (e.g. reporting) on the same server */
   extend?: (server: McpServer, context: ExtensionContext) => void;
 }
@@ -110,6 +112,7 @@ export function createMcpServer(options: McpServerOptions): McpServer {
     logger: options.logger,
     gate,
     onToolCall: options.onToolCall,
+    progressIntervalMs: options.progressIntervalMs,
   });
   options.extend?.(server, {
     client: options.client,

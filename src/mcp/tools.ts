@@ -9,6 +9,7 @@ import type { ConfirmationGate, ConfirmedBy, ToolExtra } from "./confirmation/ga
 import { toolDescription } from "./descriptions.js";
 import { errorResult, invalidArgumentsResult } from "./errors.js";
 import type { Page } from "./paging.js";
+import { progressFor } from "./progress.js";
 import { successResult } from "./render.js";
 import { outcomeOf, type ToolCallHook, type ToolCallRecord, targetsOf } from "./tool-call.js";
 import { advertisedInputSchema, MCP_ONLY_ARGS, toolInputSchema, toolOutputSchema } from "./tool-schemas.js";
@@ -19,6 +20,8 @@ export interface ToolDeps {
   gate: ConfirmationGate;
   /** told once per call, after it ended (audit log) */
   onToolCall?: ToolCallHook;
+  /** heartbeat of notifications/progress while DigiCert has not answered (default HEARTBEAT_MS) */
+  progressIntervalMs?: number;
 }
 
 interface SplitArgs {
@@ -49,6 +52,26 @@ function dotPath(path: readonly PropertyKey[]): string {
     (out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
     "",
   );
+}
+
+/**
+ * The DigiCert call, telling a client that asked for progress (a progress token) what it waits for: a retry's
+ * Retry-After or backoff, a large answer arriving, and every second that DigiCert has not answered yet.
+ */
+async function callWithProgress(
+  op: Operation,
+  deps: ToolDeps,
+  api: Record<string, unknown>,
+  extra: ToolExtra,
+): ReturnType<DigiCertClient["call"]> {
+  const progress = progressFor(extra);
+  if (!progress) return deps.client.call(op, api, { signal: extra.signal });
+  const stop = progress.heartbeat(`waiting for DigiCert (${op.name})`, deps.progressIntervalMs);
+  try {
+    return await deps.client.call(op, api, { signal: extra.signal, onProgress: (e) => progress.client(e) });
+  } finally {
+    stop();
+  }
 }
 
 /** Runs one tool call: confirmation gate, DigiCert call, rendering; every failure becomes a tool error here. */
@@ -82,7 +105,7 @@ async function runTool(
       result = decision.outcome === "refused" ? "error:confirmation_refused" : "not_executed";
       return deps.client.scrub(decision.result);
     }
-    const response = await deps.client.call(op, api, { signal: extra.signal });
+    const response = await callWithProgress(op, deps, api, extra);
     status = response.status;
     return deps.client.scrub(successResult(op, api, response, page));
   } catch (err) {

@@ -17,6 +17,7 @@ import { ownerOf } from "../../reporting/model.js";
 import { annotationsFor } from "../annotations.js";
 import { compactInputJsonSchema, compactOutputJsonSchema, withJsonSchema } from "../json-schema.js";
 import { schemaJson } from "../precomputed-schemas.js";
+import { progressFor } from "../progress.js";
 import { type ReportingContext, reasonOf } from "./context.js";
 import {
   accountIdIn,
@@ -128,12 +129,14 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
       }),
       annotations: read("Take reporting snapshot"),
     },
-    async () => {
+    async (_args, extra) => {
       try {
-        const recorded = await ctx.take();
+        const progress = progressFor(extra);
+        const recorded = await ctx.take(progress);
         const previous = recorded.created ? recorded.previous : await ctx.store.previous(recorded.meta.id);
         let changes: ReturnType<typeof diffReports>["counts"] | null = null;
         if (recorded.created && previous) {
+          progress?.step(`compare: changes since ${previous.id}`);
           const [a, b] = await Promise.all([ctx.store.read(previous.id), ctx.store.read(recorded.meta.id)]);
           if (a && b) changes = diffReports(a.report, b.report).counts;
         }
@@ -182,9 +185,9 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
       }),
       annotations: read("Reporting summary"),
     },
-    async ({ snapshot_id, account_id, limit }) => {
+    async ({ snapshot_id, account_id, limit }, extra) => {
       try {
-        const snapshot = await ctx.snapshot(snapshot_id ?? "latest");
+        const snapshot = await ctx.snapshot(snapshot_id ?? "latest", progressFor(extra));
         const at = Date.parse(snapshot.meta.taken_at);
         const links = snapshotLinks(snapshot.meta);
         if (account_id === undefined) {
@@ -260,9 +263,9 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
       }),
       annotations: read("Compare reporting snapshots"),
     },
-    async ({ from_id, to_id, limit }) => {
+    async ({ from_id, to_id, limit }, extra) => {
       try {
-        const to = await ctx.snapshot(to_id ?? "latest");
+        const to = await ctx.snapshot(to_id ?? "latest", progressFor(extra));
         const from = from_id ? await ctx.snapshot(from_id) : await ctx.previousOf(to.meta);
         if (!from) {
           const note = `Only one snapshot (${to.meta.id}) is stored; take another later to compare.`;
@@ -317,9 +320,9 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
       }),
       annotations: read("Find contracts covering a domain"),
     },
-    async ({ domain, snapshot_id, include_canceled, limit }) => {
+    async ({ domain, snapshot_id, include_canceled, limit }, extra) => {
       try {
-        const snapshot = await ctx.snapshot(snapshot_id ?? "latest");
+        const snapshot = await ctx.snapshot(snapshot_id ?? "latest", progressFor(extra));
         const coverage = findContractsForDomain(snapshot.report, domain, ctx.now());
         const all = include_canceled
           ? coverage.matches
@@ -361,9 +364,9 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
       }),
       annotations: read("List expiring contracts"),
     },
-    async ({ days, account_id, snapshot_id, offset, limit }) => {
+    async ({ days, account_id, snapshot_id, offset, limit }, extra) => {
       try {
-        const snapshot = await ctx.snapshot(snapshot_id ?? "latest");
+        const snapshot = await ctx.snapshot(snapshot_id ?? "latest", progressFor(extra));
         const nowMs = ctx.now();
         const all = expiringContracts(snapshot.report, { days, nowMs, accountId: account_id });
         const contracts = all.slice(offset, offset + limit);
