@@ -162,6 +162,7 @@ async function serve(config: Config, version: string): Promise<number> {
       mode: config.confirmation.mode,
       secret: config.confirmation.secret,
       ttlMs: config.confirmation.ttlMs,
+      binding: config.confirmation.binding,
     },
     confirmationTokens,
     audit,

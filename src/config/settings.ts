@@ -42,6 +42,7 @@ export type SettingId =
   | "excludeTools"
   | "confirmation"
   | "confirmationSecret"
+  | "confirmationBinding"
   | "confirmationTtlMs"
   | "dataDir"
   | "http"
@@ -235,6 +236,14 @@ export const SETTINGS: readonly Setting[] = [
     secret: true,
     default: "random per process",
     description: `HMAC secret of confirmation tokens (at least ${MIN_CONFIRMATION_SECRET_LENGTH} characters); set the same value on every HTTP replica.`,
+  },
+  {
+    id: "confirmationBinding",
+    group: "Confirmation",
+    env: "MCP_CONFIRMATION_BINDING",
+    default: "session",
+    description:
+      "`session`: a confirmation token works only in the HTTP session that got the preview (and for the same caller). `caller` (HTTP only): for the same caller in any session, for clients that open a session per call such as the MCP Inspector CLI. Single use either way.",
   },
   {
     id: "confirmationTtlMs",

@@ -26,6 +26,12 @@ export interface ConfirmationOptions {
   secret: string;
   /** token lifetime; default 5 minutes */
   ttlMs?: number;
+  /**
+   * "session" (default): a token works only in the session that got the preview, for the same caller.
+   * "caller": for the same caller in any session (clients that open a session per call, e.g. the Inspector CLI);
+   * needs a caller, and a `confirmationTokens` registry shared by the sessions so single use still holds.
+   */
+  binding?: "session" | "caller";
 }
 
 /** What `extend` gets besides the server, so added tools follow the same selection and use the same client. */
@@ -102,7 +108,13 @@ export function createMcpServer(options: McpServerOptions): McpServer {
           ttlMs: options.confirmation.ttlMs ?? DEFAULT_CONFIRMATION_TTL_MS,
           now: options.now ?? Date.now,
         }));
-  const gate = new ConfirmationGate({ server, client: options.client, tokens, caller: options.caller });
+  const gate = new ConfirmationGate({
+    server,
+    client: options.client,
+    tokens,
+    caller: options.caller,
+    sessionBound: options.confirmation.binding !== "caller" || options.caller === undefined,
+  });
   const restrict = options.restrict;
   const selected: ExtensionContext["isToolSelected"] = (tool) =>
     isToolSelected(options, tool) && (restrict === undefined || isToolSelected(restrict, tool));
