@@ -167,6 +167,7 @@ async function serve(config: Config, version: string): Promise<number> {
     confirmationTokens,
     audit,
     transport: config.transport,
+    resultText: config.resultText,
   });
   const forConnection = (context?: ServerContext) => createServer(config, context);
 

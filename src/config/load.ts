@@ -299,6 +299,7 @@ export function loadConfig(environment: Env, argv: readonly string[]): Config {
     sandbox,
     timeouts,
     logLevel,
+    resultText: resultText(envValue("resultText")),
     readOnly: bool("readOnly"),
     toolsets,
     tools,
@@ -335,6 +336,16 @@ function confirmationBinding(value: string | undefined): ConfirmationConfig["bin
     throw new ConfigError(
       `MCP_CONFIRMATION_BINDING must be "session" or "caller" (got ${JSON.stringify(value)})`,
     );
+  }
+  return v;
+}
+
+/** MCP_RESULT_TEXT: "readable" (default) or "json". */
+function resultText(value: string | undefined): Config["resultText"] {
+  if (value === undefined) return "readable";
+  const v = value.toLowerCase();
+  if (v !== "readable" && v !== "json") {
+    throw new ConfigError(`MCP_RESULT_TEXT must be "readable" or "json" (got ${JSON.stringify(value)})`);
   }
   return v;
 }

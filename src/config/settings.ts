@@ -67,6 +67,7 @@ export type SettingId =
   | "oauthClientSecret"
   | "auditLog"
   | "logLevel"
+  | "resultText"
   | "mcpb"
   | "help"
   | "version";
@@ -407,6 +408,14 @@ export const SETTINGS: readonly Setting[] = [
     default: "stderr with --http, off with stdio",
     description:
       "Audit log of every write and destructive tool call (JSON lines: time, token name, session, tool, target ids, confirmation, outcome; never secrets): a file path (appended), `stderr`, or `off`.",
+  },
+  {
+    id: "resultText",
+    group: "General",
+    env: "MCP_RESULT_TEXT",
+    default: "readable",
+    description:
+      "How tool results show DigiCert's data in their text: `readable` (one line per field or record; the data is also in `structuredContent`) or `json` (compact JSON, for a client that parses the text).",
   },
   {
     id: "logLevel",

@@ -118,6 +118,8 @@ export interface Config {
   sandbox: false | "forced" | "no-keys";
   timeouts: Partial<Timeouts>;
   logLevel: LogLevel;
+  /** how tool results show the data in their text (MCP_RESULT_TEXT) */
+  resultText: "readable" | "json";
   readOnly: boolean;
   toolsets: Toolset[] | undefined;
   tools: string[] | undefined;

@@ -12,6 +12,7 @@ import { ConfirmationGate } from "./confirmation/gate.js";
 import { ConfirmationTokens } from "./confirmation/token.js";
 import { SERVER_INSTRUCTIONS } from "./instructions.js";
 import { reportRefusedTools, type ToolRefusedHook } from "./refused-tools.js";
+import type { ResultText } from "./render.js";
 import { isToolSelected, type ToolSelection } from "./select.js";
 import type { ToolCallHook } from "./tool-call.js";
 import { registerOperationTools } from "./tools.js";
@@ -67,6 +68,8 @@ export interface McpServerOptions extends ToolSelection {
   onToolCall?: ToolCallHook;
   /** told when the caller names a catalog tool this server does not offer it (audit log) */
   onToolRefused?: ToolRefusedHook;
+  /** how results show DigiCert's data in their text: readable (default) or compact JSON (see render.ts) */
+  resultText?: ResultText;
   /** how often a tool call still waiting for DigiCert sends notifications/progress (default 1 s; tests) */
   progressIntervalMs?: number;
   /** registers further tools/resources (e.g. reporting) on the same server */
@@ -125,6 +128,7 @@ export function createMcpServer(options: McpServerOptions): McpServer {
     gate,
     onToolCall: options.onToolCall,
     progressIntervalMs: options.progressIntervalMs,
+    resultText: options.resultText,
   });
   options.extend?.(server, {
     client: options.client,

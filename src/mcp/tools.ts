@@ -10,7 +10,7 @@ import { toolDescription } from "./descriptions.js";
 import { errorResult, invalidArgumentsResult } from "./errors.js";
 import type { Page } from "./paging.js";
 import { progressFor } from "./progress.js";
-import { successResult } from "./render.js";
+import { type ResultText, successResult } from "./render.js";
 import { outcomeOf, type ToolCallHook, type ToolCallRecord, targetsOf } from "./tool-call.js";
 import { advertisedInputSchema, MCP_ONLY_ARGS, toolInputSchema, toolOutputSchema } from "./tool-schemas.js";
 
@@ -22,6 +22,8 @@ export interface ToolDeps {
   onToolCall?: ToolCallHook;
   /** heartbeat of notifications/progress while DigiCert has not answered (default HEARTBEAT_MS) */
   progressIntervalMs?: number;
+  /** how results show the data in their text (render.ts) */
+  resultText?: ResultText;
 }
 
 interface SplitArgs {
@@ -107,7 +109,7 @@ async function runTool(
     }
     const response = await callWithProgress(op, deps, api, extra);
     status = response.status;
-    return deps.client.scrub(successResult(op, api, response, page));
+    return deps.client.scrub(successResult(op, api, response, page, deps.resultText));
   } catch (err) {
     outcome = err instanceof DigiCertError ? `error:${err.kind}` : "error:internal";
     result = outcomeOf(err);
