@@ -22,21 +22,25 @@ import { type Harness, startHarness } from "./harness.js";
  * 11): every result may carry `warning` and DigiCert's answer as sent in `data` (any JSON value), and the
  * organization no longer requires the fields DigiCert does not document as required; 5,451 with every hint
  * stated on every tool and the title once, in annotations (issue 17: hosts assume the worst for a missing hint,
- * connector directories require them). Set just above the measured figure, so any growth in what agents must
+ * connector directories require them); 5,262 once account_id is explained in the server instructions instead
+ * of in 17 tools. Set just above the measured figure, so any growth in what agents must
  * read fails here and becomes a decision.
  */
-const TOOLS_LIST_TOKEN_BUDGET = 5_460;
-/** The part clients put into the model's context: name, description, input schema. Measured 2,994; goal 3,300. */
-const MODEL_VISIBLE_TOKEN_BUDGET = 3_000;
+const TOOLS_LIST_TOKEN_BUDGET = 5_270;
+/** The part clients put into the model's context: name, description, input schema. Measured 2,805; goal 3,300. */
+const MODEL_VISIBLE_TOKEN_BUDGET = 2_810;
 const MODEL_VISIBLE_TOKEN_GOAL = 3_300;
 /**
  * The whole list a default server sends: the catalog's 25 tools and the 5 reporting tools. Measured 7,141 before
  * the cuts above (and the SDK's execution stamp dropped from the reporting tools), 5,886 after, 6,041 with the
- * tolerant reader's `warning`, 6,492 with all five hints stated (issue 17). The goal is at most 6,500 (issue 17);
- * the budget sits at the measured figure's ceiling, so the next addition has to pay for itself.
+ * tolerant reader's `warning`, 6,492 with all five hints stated, 6,254 with account_id and snapshot_id explained
+ * once in the server instructions (issue 17). The goal is at most 6,500; the budget sits just above the
+ * measured figure.
  */
-const WHOLE_LIST_TOKEN_BUDGET = 6_500;
+const WHOLE_LIST_TOKEN_BUDGET = 6_260;
 const WHOLE_LIST_TOKEN_GOAL = 6_500;
+/** What a model reads of the whole list (name, description, input schema): measured 3,299; goal 3,300 (issue 17). */
+const WHOLE_VISIBLE_TOKEN_BUDGET = 3_300;
 
 describe("tools/list", () => {
   let sandbox: Sandbox;
@@ -134,7 +138,15 @@ describe("tools/list", () => {
         expect(t.inputSchema.additionalProperties, t.name).toBe(false);
       }
       const tokens = encode(JSON.stringify({ tools: full.tools })).length;
-      console.log(`tools/list with reporting: ${full.tools.length} tools, ${tokens} tokens (o200k)`);
+      const visible = encode(
+        JSON.stringify(
+          full.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema })),
+        ),
+      ).length;
+      console.log(
+        `tools/list with reporting: ${full.tools.length} tools, ${tokens} tokens (o200k); name+description+inputSchema: ${visible} tokens`,
+      );
+      expect(visible).toBeLessThanOrEqual(WHOLE_VISIBLE_TOKEN_BUDGET);
       expect(tokens).toBeLessThanOrEqual(WHOLE_LIST_TOKEN_BUDGET);
       expect(tokens).toBeLessThanOrEqual(WHOLE_LIST_TOKEN_GOAL);
     } finally {

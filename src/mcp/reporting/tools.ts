@@ -119,7 +119,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
     {
       title: "Take reporting snapshot",
       description:
-        "Fetch ACME reporting now and store it as a snapshot (only the check time moves if nothing changed). Returns counts and changes since the previous one.",
+        "Fetch ACME reporting now and store it as a snapshot (unchanged: only its check time moves). Returns counts and changes since the previous one.",
       inputSchema: input("take_reporting_snapshot", {}),
       outputSchema: output("take_reporting_snapshot", {
         snapshot: snapshotMetaOut,
@@ -344,8 +344,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
     "list_expiring_contracts",
     {
       title: "List expiring contracts",
-      description:
-        "Contracts (not canceled) whose valid_till is within N days from now, soonest first; optional subaccount filter. Pages with offset.",
+      description: "Contracts (not canceled) whose valid_till is within N days from now, soonest first.",
       inputSchema: input("list_expiring_contracts", {
         days: z.number().int().min(1).max(3650).default(30),
         account_id: accountIdIn.optional(),
