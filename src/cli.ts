@@ -161,10 +161,12 @@ async function serve(config: Config, version: string): Promise<number> {
       mode: config.confirmation.mode,
       secret: config.confirmation.secret,
       ttlMs: config.confirmation.ttlMs,
+      binding: config.confirmation.binding,
     },
     confirmationTokens,
     audit,
     transport: config.transport,
+    resultText: config.resultText,
   });
   const forConnection = (context?: ServerContext) => createServer(config, context);
 

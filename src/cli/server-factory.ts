@@ -23,6 +23,8 @@ export interface ServerFactoryOptions {
   confirmationTokens: ConfirmationTokens | undefined;
   audit: AuditLog | undefined;
   transport: "stdio" | "http";
+  /** how tool results show the data in their text (default readable) */
+  resultText?: "readable" | "json";
 }
 
 /**
@@ -76,6 +78,7 @@ export function serverFactory(options: ServerFactoryOptions): ServerFactory {
       },
       confirmation: options.confirmation,
       confirmationTokens: options.confirmationTokens,
+      resultText: options.resultText,
       caller: principal && confirmationBinding(principal),
       repeatGuard,
       onToolCall: audit ? (call) => audit.record(call, caller) : undefined,

@@ -77,8 +77,19 @@ export interface ClientOptions {
   onAnswer?: (op: Operation, status: number, text: string) => void;
 }
 
+/**
+ * What a call is doing while the caller waits, for a caller that shows progress (the MCP layer turns these into
+ * notifications/progress). Plain data, so the client stays free of MCP: a waiting retry (DigiCert's Retry-After
+ * or our backoff) and the answer's arrival (before it is parsed).
+ */
+export type CallProgress =
+  | { kind: "wait"; ms: number; attempt: number; reason: "retry-after" | "backoff"; status?: number }
+  | { kind: "received"; bytes: number; status: number };
+
 export interface CallOptions {
   signal?: AbortSignal;
+  /** told what the call is doing; must not throw (a throw is ignored) */
+  onProgress?: (event: CallProgress) => void;
 }
 
 interface CallMeta {
@@ -210,7 +221,7 @@ export class DigiCertClient {
     const url = this.baseUrl + renderPath(op, params);
     const call = callSignal(this.timeouts.totalMs, options.signal);
     try {
-      return (await this.send(op, url, body, keys, call.signal, options.signal)) as CallResult<ResponseOf<O>>;
+      return (await this.send(op, url, body, keys, call.signal, options)) as CallResult<ResponseOf<O>>;
     } finally {
       call.done();
     }
@@ -261,8 +272,16 @@ export class DigiCertClient {
     body: Record<string, unknown> | undefined,
     keys: SelectedKeys,
     signal: AbortSignal,
-    callerSignal: AbortSignal | undefined,
+    options: CallOptions,
   ): Promise<CallResult> {
+    const callerSignal = options.signal;
+    const tell = (event: CallProgress) => {
+      try {
+        options.onProgress?.(event);
+      } catch {
+        // a failing progress sink must not fail the call
+      }
+    };
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers = this.headers(keys, payload !== undefined);
     const path = new URL(url).pathname;
@@ -285,6 +304,7 @@ export class DigiCertClient {
         status = res.statusCode;
         retryAfter = res.headers["retry-after"];
         text = await res.body.text();
+        tell({ kind: "received", bytes: Buffer.byteLength(text), status });
       } catch (err) {
         const failure = this.networkFailure(op, err, signal, callerSignal, attempt);
         this.logger?.debug(
@@ -296,13 +316,9 @@ export class DigiCertClient {
         // caller's cancellation are not.
         const transient = failure.kind === "network" || (failure.kind === "timeout" && !signal.aborted);
         if (transient && retryable && attempt <= this.retry.retries) {
-          await this.pause(
-            backoffDelay(this.retry, attempt - 1, this.random),
-            signal,
-            op,
-            callerSignal,
-            attempt,
-          );
+          const ms = backoffDelay(this.retry, attempt - 1, this.random);
+          tell({ kind: "wait", ms, attempt, reason: "backoff" });
+          await this.pause(ms, signal, op, callerSignal, attempt);
           continue;
         }
         throw failure;
@@ -318,13 +334,9 @@ export class DigiCertClient {
       if (op.idempotent && isTransientStatus(status) && attempt <= this.retry.retries) {
         const wait = status === 429 ? parseRetryAfter(retryAfter) : undefined;
         if (wait === undefined || wait <= this.retry.maxRetryAfterMs) {
-          await this.pause(
-            wait ?? backoffDelay(this.retry, attempt - 1, this.random),
-            signal,
-            op,
-            callerSignal,
-            attempt,
-          );
+          const ms = wait ?? backoffDelay(this.retry, attempt - 1, this.random);
+          tell({ kind: "wait", ms, attempt, reason: wait === undefined ? "backoff" : "retry-after", status });
+          await this.pause(ms, signal, op, callerSignal, attempt);
           continue;
         }
       }

@@ -42,6 +42,7 @@ export type SettingId =
   | "excludeTools"
   | "confirmation"
   | "confirmationSecret"
+  | "confirmationBinding"
   | "confirmationTtlMs"
   | "dataDir"
   | "http"
@@ -66,6 +67,7 @@ export type SettingId =
   | "oauthClientSecret"
   | "auditLog"
   | "logLevel"
+  | "resultText"
   | "mcpb"
   | "help"
   | "version";
@@ -225,6 +227,14 @@ export const SETTINGS: readonly Setting[] = [
     secret: true,
     default: "random per process",
     description: `HMAC secret of confirmation tokens (at least ${MIN_CONFIRMATION_SECRET_LENGTH} characters); set the same value on every HTTP replica.`,
+  },
+  {
+    id: "confirmationBinding",
+    group: "Confirmation",
+    env: "MCP_CONFIRMATION_BINDING",
+    default: "session",
+    description:
+      "`session`: a confirmation token works only in the HTTP session that got the preview (and for the same caller). `caller` (HTTP only): for the same caller in any session, for clients that open a session per call such as the MCP Inspector CLI. Single use either way.",
   },
   {
     id: "confirmationTtlMs",
@@ -388,6 +398,14 @@ export const SETTINGS: readonly Setting[] = [
     default: "stderr with --http, off with stdio",
     description:
       "Audit log of every write and destructive tool call (JSON lines: time, token name, session, tool, target ids, confirmation, outcome; never secrets): a file path (appended), `stderr`, or `off`.",
+  },
+  {
+    id: "resultText",
+    group: "General",
+    env: "MCP_RESULT_TEXT",
+    default: "readable",
+    description:
+      "How tool results show DigiCert's data in their text: `readable` (one line per field or record; the data is also in `structuredContent`) or `json` (compact JSON, for a client that parses the text).",
   },
   {
     id: "logLevel",

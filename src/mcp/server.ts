@@ -7,6 +7,7 @@ import { ConfirmationGate } from "./confirmation/gate.js";
 import { ConfirmationTokens } from "./confirmation/token.js";
 import { SERVER_INSTRUCTIONS } from "./instructions.js";
 import { reportRefusedTools, type ToolRefusedHook } from "./refused-tools.js";
+import type { ResultText } from "./render.js";
 import { RepeatGuard } from "./repeat-guard.js";
 import { isToolSelected, type ToolSelection } from "./select.js";
 import type { ToolCallHook } from "./tool-call.js";
@@ -22,6 +23,12 @@ export interface ConfirmationOptions {
   secret: string;
   /** token lifetime; default 5 minutes */
   ttlMs?: number;
+  /**
+   * "session" (default): a token works only in the session that got the preview, for the same caller.
+   * "caller": for the same caller in any session (clients that open a session per call, e.g. the Inspector CLI);
+   * needs a caller, and a `confirmationTokens` registry shared by the sessions so single use still holds.
+   */
+  binding?: "session" | "caller";
 }
 
 /** What `extend` gets besides the server, so added tools follow the same selection and use the same client. */
@@ -62,6 +69,10 @@ export interface McpServerOptions extends ToolSelection {
   onToolCall?: ToolCallHook;
   /** told when the caller names a catalog tool this server does not offer it (audit log) */
   onToolRefused?: ToolRefusedHook;
+  /** how results show DigiCert's data in their text: readable (default) or compact JSON (see render.ts) */
+  resultText?: ResultText;
+  /** how often a tool call still waiting for DigiCert sends notifications/progress (default 1 s; tests) */
+  progressIntervalMs?: number;
   /** registers further tools/resources (e.g. reporting) on the same server */
   extend?: (server: McpServer, context: ExtensionContext) => void;
 }
@@ -101,7 +112,13 @@ export function createMcpServer(options: McpServerOptions): McpServer {
           ttlMs: options.confirmation.ttlMs ?? DEFAULT_CONFIRMATION_TTL_MS,
           now: options.now ?? Date.now,
         }));
-  const gate = new ConfirmationGate({ server, client: options.client, tokens, caller: options.caller });
+  const gate = new ConfirmationGate({
+    server,
+    client: options.client,
+    tokens,
+    caller: options.caller,
+    sessionBound: options.confirmation.binding !== "caller" || options.caller === undefined,
+  });
   const restrict = options.restrict;
   const selected: ExtensionContext["isToolSelected"] = (tool) =>
     isToolSelected(options, tool) && (restrict === undefined || isToolSelected(restrict, tool));
@@ -113,6 +130,8 @@ export function createMcpServer(options: McpServerOptions): McpServer {
     onToolCall: options.onToolCall,
     repeats: options.repeatGuard ?? new RepeatGuard(options.now),
     caller: options.caller,
+    progressIntervalMs: options.progressIntervalMs,
+    resultText: options.resultText,
   });
   options.extend?.(server, {
     client: options.client,

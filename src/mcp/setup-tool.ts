@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Credentials } from "../client/credentials.js";
 import type { CallToolResult, McpServer } from "../sdk/server.js";
+import { annotationsFor } from "./annotations.js";
 import type { ExtensionContext } from "./server.js";
 
 export const CHECK_SETUP = {
@@ -32,9 +33,9 @@ export function registerSetupCheck(server: McpServer, deps: SetupCheckDeps): voi
     {
       title: "Check setup",
       description:
-        "Check the DigiCert setup with GET requests only: origin, each key's account and kind, answer shapes. Run before the first write.",
+        "Read-only check of the DigiCert setup: each key's account and kind, and the answers' shapes.",
       inputSchema: z.strictObject({}),
-      annotations: { readOnlyHint: true },
+      annotations: annotationsFor({ effect: "read", idempotent: true, title: "Check setup" }),
     },
     async (): Promise<CallToolResult> => {
       try {

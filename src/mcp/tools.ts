@@ -8,7 +8,8 @@ import type { ConfirmationGate, ConfirmedBy, ToolExtra } from "./confirmation/ga
 import { toolDescription } from "./descriptions.js";
 import { errorResult, invalidArgumentsResult } from "./errors.js";
 import type { Page } from "./paging.js";
-import { successResult } from "./render.js";
+import { progressFor } from "./progress.js";
+import { type ResultText, successResult } from "./render.js";
 import { RepeatGuard } from "./repeat-guard.js";
 import { outcomeOf, type ToolCallHook, type ToolCallRecord, targetsOf } from "./tool-call.js";
 import { advertisedInputSchema, MCP_ONLY_ARGS, toolInputSchema, toolOutputSchema } from "./tool-schemas.js";
@@ -23,6 +24,10 @@ export interface ToolDeps {
   repeats?: RepeatGuard;
   /** the caller's name, besides the session, for the repeat guard */
   caller?: string;
+  /** heartbeat of notifications/progress while DigiCert has not answered (default HEARTBEAT_MS) */
+  progressIntervalMs?: number;
+  /** how results show the data in their text (render.ts) */
+  resultText?: ResultText;
 }
 
 interface SplitArgs {
@@ -53,6 +58,26 @@ function dotPath(path: readonly PropertyKey[]): string {
     (out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
     "",
   );
+}
+
+/**
+ * The DigiCert call, telling a client that asked for progress (a progress token) what it waits for: a retry's
+ * Retry-After or backoff, a large answer arriving, and every second that DigiCert has not answered yet.
+ */
+async function callWithProgress(
+  op: Operation,
+  deps: ToolDeps,
+  api: Record<string, unknown>,
+  extra: ToolExtra,
+): ReturnType<DigiCertClient["call"]> {
+  const progress = progressFor(extra);
+  if (!progress) return deps.client.call(op, api, { signal: extra.signal });
+  const stop = progress.heartbeat(`waiting for DigiCert (${op.name})`, deps.progressIntervalMs);
+  try {
+    return await deps.client.call(op, api, { signal: extra.signal, onProgress: (e) => progress.client(e) });
+  } finally {
+    stop();
+  }
 }
 
 /** Runs one tool call: confirmation gate, DigiCert call, rendering; every failure becomes a tool error here. */
@@ -94,10 +119,10 @@ async function runTool(
       result = decision.outcome === "refused" ? "error:confirmation_refused" : "not_executed";
       return deps.client.scrub(decision.result);
     }
-    const response = await deps.client.call(op, api, { signal: extra.signal });
+    const response = await callWithProgress(op, deps, api, extra);
     status = response.status;
     guard?.remember(op, caller, api, response.status);
-    return deps.client.scrub(successResult(op, api, response, page));
+    return deps.client.scrub(successResult(op, api, response, page, deps.resultText));
   } catch (err) {
     outcome = err instanceof DigiCertError ? `error:${err.kind}` : "error:internal";
     result = outcomeOf(err);

@@ -117,7 +117,7 @@ export const getSettings = defineOperation({
   name: "get_account_settings",
   title: "Get account settings",
   description:
-    "List the account's settings (e.g. auto_renew_subscription: default auto_renew of new contracts) and whether each is the system default.",
+    "List the account's settings (e.g. auto_renew_subscription, the default auto_renew of new contracts), each with is_default.",
   toolset: "account",
   api: "partner",
   method: "GET",
@@ -134,7 +134,7 @@ export const updateSetting = defineOperation({
   name: "update_account_setting",
   title: "Update account setting",
   description:
-    'Set one account setting, e.g. name auto_renew_subscription, value "1" (new contracts auto-renew) or "0".',
+    'Set one account setting, e.g. auto_renew_subscription to "1" (new contracts auto-renew) or "0".',
   toolset: "account",
   api: "partner",
   method: "PATCH",

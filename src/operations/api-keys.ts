@@ -10,7 +10,7 @@ export const listApiKeys = defineOperation({
   name: "list_api_keys",
   title: "List API keys",
   description:
-    "List Partner API keys (id, name, owner account_id, status, last4). Parent key: its own and all subaccounts' keys; subaccount key: its own.",
+    "List Partner API keys (id, name, owner account_id, status, last4); a parent key also sees its subaccounts' keys.",
   toolset: "api_keys",
   api: "partner",
   method: "GET",

@@ -38,7 +38,7 @@ export const revokeAllCredentials = defineOperation({
   name: "revoke_all_acme_credentials",
   title: "Revoke all ACME credentials",
   description:
-    "Revoke every active EAB credential of a contract (e.g. after a leak). The contract stays active; use regenerate_acme_credentials to get new ones.",
+    "Revoke every active EAB credential of a contract (e.g. after a leak); the contract stays active.",
   toolset: "acme",
   api: "partner",
   method: "POST",
@@ -89,7 +89,7 @@ export const regenerateCredentials = defineOperation({
   name: "regenerate_acme_credentials",
   title: "Regenerate ACME credentials",
   description:
-    "Issue a new EAB credential (kid + hmac_key, shown once). By default revokes the existing ones first; revoke_existing=false keeps them for zero-downtime rotation.",
+    "Issue new EAB credentials (shown once). Revokes the existing ones first unless revoke_existing=false (zero-downtime rotation).",
   toolset: "acme",
   api: "partner",
   method: "POST",

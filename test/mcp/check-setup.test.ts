@@ -4,7 +4,7 @@ import type { Credentials } from "../../src/client/credentials.js";
 import type { ExtensionContext, McpServerOptions } from "../../src/mcp/index.js";
 import { registerSetupCheck } from "../../src/mcp/setup-tool.js";
 import { OPERATIONS } from "../../src/operations/index.js";
-import { effectiveHints, expectedHints } from "../helpers/annotations.js";
+import { expectedHints, missingHints, statedHints } from "../helpers/annotations.js";
 import { startHarness, structured, textOf } from "./harness.js";
 
 function credentialsOf(keys: Sandbox["keys"]): Credentials {
@@ -46,7 +46,8 @@ describe("check_setup", () => {
     const h = await startHarness(withSetupCheck(sandbox));
     try {
       const tool = h.tools.find((t) => t.name === "check_setup");
-      expect(effectiveHints(tool?.annotations)).toEqual(expectedHints({ effect: "read", idempotent: true }));
+      expect(statedHints(tool?.annotations)).toEqual(expectedHints({ effect: "read", idempotent: true }));
+      expect(missingHints(tool?.annotations)).toEqual([]);
       expect(tool?.inputSchema.additionalProperties).toBe(false);
       sandbox.stats.clear();
       const result = await h.call("check_setup");

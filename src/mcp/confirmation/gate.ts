@@ -39,6 +39,11 @@ export interface GateOptions {
    * there is no session, and another caller must not redeem a preview made for this one.
    */
   caller?: string;
+  /**
+   * Whether tokens are bound to the session too (default). Off only with a caller (MCP_CONFIRMATION_BINDING=
+   * caller): then a token made in one session can be redeemed by the same caller in another, once.
+   */
+  sessionBound?: boolean;
 }
 
 /**
@@ -70,7 +75,7 @@ export class ConfirmationGate {
   constructor(private readonly options: GateOptions) {}
 
   private binding(extra: ToolExtra): string {
-    const session = extra.sessionId ?? "";
+    const session = this.options.sessionBound === false ? "" : (extra.sessionId ?? "");
     return this.options.caller === undefined ? session : `${session}\u0000${this.options.caller}`;
   }
 

@@ -12,9 +12,11 @@ import {
   summarizeReport,
 } from "../../reporting/index.js";
 import { ownerOf } from "../../reporting/model.js";
-import type { CallToolResult, McpServer, ResourceLink, ToolAnnotations } from "../../sdk/server.js";
+import type { CallToolResult, McpServer, ResourceLink } from "../../sdk/server.js";
+import { annotationsFor } from "../annotations.js";
 import { compactInputJsonSchema, compactOutputJsonSchema, withJsonSchema } from "../json-schema.js";
 import { schemaJson } from "../precomputed-schemas.js";
+import { progressFor } from "../progress.js";
 import { type ReportingContext, reasonOf } from "./context.js";
 import {
   accountIdIn,
@@ -52,11 +54,10 @@ function output<S extends z.ZodRawShape>(tool: string, shape: S) {
 }
 
 /**
- * Every reporting tool reads DigiCert and writes only the local snapshot store. The other hints are left at the
- * MCP spec's defaults (see annotationsFor): destructive and idempotent mean nothing for a read-only tool, and
- * openWorldHint defaults to true (DigiCert). take_reporting_snapshot is thus not idempotent (the default).
+ * Every reporting tool reads DigiCert and writes only the local snapshot store: read-only and idempotent under
+ * the one rule of annotationsFor (a repeated snapshot only moves the check time unless DigiCert changed).
  */
-const READ: ToolAnnotations = { readOnlyHint: true };
+const read = (title: string) => annotationsFor({ effect: "read", idempotent: true, title });
 const SAN_PREVIEW = 5;
 
 function snapshotLinks(meta: SnapshotMeta): ResourceLink[] {
@@ -117,7 +118,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
     {
       title: "Take reporting snapshot",
       description:
-        "Fetch ACME reporting now and store it as a snapshot (only the check time moves if nothing changed). Returns counts and changes since the previous one.",
+        "Fetch ACME reporting now and store it as a snapshot (unchanged: only its check time moves). Returns counts and changes since the previous one.",
       inputSchema: input("take_reporting_snapshot", {}),
       outputSchema: output("take_reporting_snapshot", {
         snapshot: snapshotMetaOut,
@@ -125,14 +126,16 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
         previous_id: z.string().nullable(),
         changes: diffOut.shape.counts.nullable(),
       }),
-      annotations: READ,
+      annotations: read("Take reporting snapshot"),
     },
-    async () => {
+    async (_args, extra) => {
       try {
-        const recorded = await ctx.take();
+        const progress = progressFor(extra);
+        const recorded = await ctx.take(progress);
         const previous = recorded.created ? recorded.previous : await ctx.store.previous(recorded.meta.id);
         let changes: ReturnType<typeof diffReports>["counts"] | null = null;
         if (recorded.created && previous) {
+          progress?.step(`compare: changes since ${previous.id}`);
           const [a, b] = await Promise.all([ctx.store.read(previous.id), ctx.store.read(recorded.meta.id)]);
           if (a && b) changes = diffReports(a.report, b.report).counts;
         }
@@ -179,11 +182,11 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
         truncated: z.boolean().optional(),
         refresh_error: z.string().optional(),
       }),
-      annotations: READ,
+      annotations: read("Reporting summary"),
     },
-    async ({ snapshot_id, account_id, limit }) => {
+    async ({ snapshot_id, account_id, limit }, extra) => {
       try {
-        const snapshot = await ctx.snapshot(snapshot_id ?? "latest");
+        const snapshot = await ctx.snapshot(snapshot_id ?? "latest", progressFor(extra));
         const at = Date.parse(snapshot.meta.taken_at);
         const links = snapshotLinks(snapshot.meta);
         if (account_id === undefined) {
@@ -257,11 +260,11 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
         diff: diffOut.nullable(),
         note: z.string().optional(),
       }),
-      annotations: READ,
+      annotations: read("Compare reporting snapshots"),
     },
-    async ({ from_id, to_id, limit }) => {
+    async ({ from_id, to_id, limit }, extra) => {
       try {
-        const to = await ctx.snapshot(to_id ?? "latest");
+        const to = await ctx.snapshot(to_id ?? "latest", progressFor(extra));
         const from = from_id ? await ctx.snapshot(from_id) : await ctx.previousOf(to.meta);
         if (!from) {
           const note = `Only one snapshot (${to.meta.id}) is stored; take another later to compare.`;
@@ -314,11 +317,11 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
         matches: z.array(domainMatchOut),
         truncated: z.boolean(),
       }),
-      annotations: READ,
+      annotations: read("Find contracts covering a domain"),
     },
-    async ({ domain, snapshot_id, include_canceled, limit }) => {
+    async ({ domain, snapshot_id, include_canceled, limit }, extra) => {
       try {
-        const snapshot = await ctx.snapshot(snapshot_id ?? "latest");
+        const snapshot = await ctx.snapshot(snapshot_id ?? "latest", progressFor(extra));
         const coverage = findContractsForDomain(snapshot.report, domain, ctx.now());
         const all = include_canceled
           ? coverage.matches
@@ -340,8 +343,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
     "list_expiring_contracts",
     {
       title: "List expiring contracts",
-      description:
-        "Contracts (not canceled) whose valid_till is within N days from now, soonest first; optional subaccount filter. Pages with offset.",
+      description: "Contracts (not canceled) whose valid_till is within N days from now, soonest first.",
       inputSchema: input("list_expiring_contracts", {
         days: z.number().int().min(1).max(3650).default(30),
         account_id: accountIdIn.optional(),
@@ -358,11 +360,11 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
         contracts: z.array(expiringOut),
         next_offset: z.number().optional(),
       }),
-      annotations: READ,
+      annotations: read("List expiring contracts"),
     },
-    async ({ days, account_id, snapshot_id, offset, limit }) => {
+    async ({ days, account_id, snapshot_id, offset, limit }, extra) => {
       try {
-        const snapshot = await ctx.snapshot(snapshot_id ?? "latest");
+        const snapshot = await ctx.snapshot(snapshot_id ?? "latest", progressFor(extra));
         const nowMs = ctx.now();
         const all = expiringContracts(snapshot.report, { days, nowMs, accountId: account_id });
         const contracts = all.slice(offset, offset + limit);
