@@ -32,7 +32,7 @@ import { contractLines, diffText, domainText, expiringText, snapshotLine } from 
 import { csvUri, diffUri, snapshotUri, summaryUri } from "./uris.js";
 
 /** Input as the agent sees it in tools/list: full structure, minus keywords the server checks anyway. */
-function input<S extends z.ZodRawShape>(tool: string, shape: S) {
+export function input<S extends z.ZodRawShape>(tool: string, shape: S) {
   const schema = z.strictObject(shape);
   return withJsonSchema(
     schema,
@@ -44,7 +44,7 @@ function input<S extends z.ZodRawShape>(tool: string, shape: S) {
  * Result schema: validated in full, but tools/list shows only its top-level fields (nested ones are plain
  * "object"), which keeps these five tools near 1,400 tokens of tools/list instead of 4,500.
  */
-function output<S extends z.ZodRawShape>(tool: string, shape: S) {
+export function output<S extends z.ZodRawShape>(tool: string, shape: S) {
   const schema = z.object(shape);
   return withJsonSchema(
     schema,

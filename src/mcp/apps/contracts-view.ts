@@ -1,0 +1,98 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import { summarizeReport } from "../../reporting/index.js";
+import { expiryTimeline } from "../../reporting/timeline.js";
+import { type ReportingContext, reasonOf } from "../reporting/context.js";
+import { snapshotIdIn, snapshotMetaOut, summaryOut } from "../reporting/schemas.js";
+import { input, output } from "../reporting/tools.js";
+import { CONTRACTS_VIEW_URI, RESOURCE_MIME_TYPE, uiMeta } from "./ui.js";
+import { viewText } from "./view-text.js";
+
+export const VIEW_TOOL = "view_contracts";
+
+const bucketOut = z.object({ from_day: z.number(), to_day: z.number(), contracts: z.number() });
+
+const viewOut = {
+  snapshot: snapshotMetaOut,
+  as_of: z.string(),
+  totals: summaryOut.shape.totals,
+  expiring: z.object({
+    within_30_days: z.number(),
+    within_60_days: z.number(),
+    within_90_days: z.number(),
+  }),
+  timeline: z.array(bucketOut),
+  by_product: summaryOut.shape.by_product,
+  other_products: summaryOut.shape.other_products,
+  by_subaccount: summaryOut.shape.by_subaccount,
+  other_subaccounts: summaryOut.shape.other_subaccounts,
+  refresh_error: z.string().optional(),
+};
+
+/**
+ * The reporting view (an MCP App): a tool whose result is the overview (totals, weekly expiry over 90 days,
+ * subaccounts and products), and the page that shows it in hosts with the MCP Apps extension. Everything else
+ * the page shows it asks for through the host, with this server's own read tools, so the operator's tool
+ * selection (and an HTTP token's grant) applies to the page exactly as to an agent. Hosts without the extension
+ * get the same overview as text.
+ */
+export function registerContractsView(server: McpServer, ctx: ReportingContext): void {
+  const selected =
+    ctx.deps.isToolSelected?.({ name: VIEW_TOOL, toolset: "reporting", effect: "read" }) ?? true;
+  if (!selected) return;
+  server.registerTool(
+    VIEW_TOOL,
+    {
+      title: "View contracts",
+      description:
+        "Overview of ACME contracts: totals, weekly expiry over 90 days, top subaccounts and products. Hosts with MCP Apps show it as an interactive view.",
+      inputSchema: input(VIEW_TOOL, { snapshot_id: snapshotIdIn }),
+      outputSchema: output(VIEW_TOOL, viewOut),
+      annotations: { readOnlyHint: true },
+      _meta: uiMeta(CONTRACTS_VIEW_URI),
+    },
+    async ({ snapshot_id }) => ctx.deps.client.scrub(await overview(ctx, snapshot_id ?? "latest")),
+  );
+  server.registerResource(
+    "contracts-view",
+    CONTRACTS_VIEW_URI,
+    {
+      title: "ACME contracts view",
+      description: `The page ${VIEW_TOOL} shows in hosts with MCP Apps: self-contained, no external origins.`,
+      mimeType: RESOURCE_MIME_TYPE,
+    },
+    async (uri) => {
+      const { contractsViewHtml } = await import("./page.js");
+      return { contents: [{ uri: uri.href, mimeType: RESOURCE_MIME_TYPE, text: await contractsViewHtml() }] };
+    },
+  );
+}
+
+async function overview(ctx: ReportingContext, snapshotId: string): Promise<CallToolResult> {
+  try {
+    const snapshot = await ctx.snapshot(snapshotId);
+    // measured from now, like list_expiring_contracts, so a count and the list it opens agree
+    const nowMs = ctx.now();
+    const summary = summarizeReport(snapshot.report, { nowMs });
+    const { within_30_days, within_60_days, within_90_days } = summary.expiring;
+    const structured = {
+      snapshot: snapshot.meta,
+      as_of: summary.as_of,
+      totals: summary.totals,
+      expiring: { within_30_days, within_60_days, within_90_days },
+      timeline: expiryTimeline(snapshot.report, { nowMs }),
+      by_product: summary.by_product,
+      other_products: summary.other_products,
+      by_subaccount: summary.by_subaccount,
+      other_subaccounts: summary.other_subaccounts,
+      refresh_error: snapshot.refresh_error,
+    };
+    return { content: [{ type: "text", text: viewText(structured) }], structuredContent: structured };
+  } catch (err) {
+    return {
+      content: [{ type: "text", text: reasonOf(err).replace(/^MCP error -?\d+: /, "") }],
+      isError: true,
+    };
+  }
+}
