@@ -89,11 +89,12 @@ function groupTable(
   head: string,
   rows: { key: string; contracts: number; active: number; onClick?: () => void }[],
   rest: string | undefined,
-  total: number,
 ): void {
+  // bars relative to the largest row: the table is a top list, its rows' share of the total is in the figures
+  const largest = Math.max(1, ...rows.map((r) => r.contracts));
   const body = rows.map((r) => {
     const share = el("div", { class: "share" });
-    share.style.width = `${Math.max(1, Math.round((r.contracts / Math.max(1, total)) * 100))}%`;
+    share.style.width = `${Math.max(1, Math.round((r.contracts / largest) * 100))}%`;
     const tr = el(
       "tr",
       { class: r.onClick ? "click" : "", title: r.key },
@@ -135,7 +136,6 @@ function renderSubaccounts(o: Overview): void {
     other.subaccounts > 0
       ? `${num(other.subaccounts)} more subaccounts with ${num(other.contracts)} contracts: open one by id`
       : undefined,
-    o.totals.contracts,
   );
 }
 
@@ -148,7 +148,6 @@ function renderProducts(o: Overview): void {
     other.products > 0
       ? `${num(other.products)} more products with ${num(other.contracts)} contracts`
       : undefined,
-    o.totals.contracts,
   );
 }
 
@@ -343,14 +342,26 @@ async function refresh(): Promise<void> {
   }
 }
 
-byId("search").addEventListener("submit", (e) => {
-  e.preventDefault();
-  const domain = byId<HTMLInputElement>("domain").value.trim();
-  if (domain) void search(domain);
-});
-byId("sub-form").addEventListener("submit", (e) => {
-  e.preventDefault();
-  const id = Number(byId<HTMLInputElement>("sub-id").value.trim());
+/**
+ * A text field with its button: Enter or a click. Not a <form>: hosts sandbox the view without allow-forms, and
+ * there a form's submission is blocked before any submit handler runs.
+ */
+function onSubmit(container: string, action: (value: string) => void): void {
+  const box = byId(container);
+  const input = box.querySelector("input") as HTMLInputElement;
+  const go = () => {
+    const value = input.value.trim();
+    if (value) action(value);
+  };
+  box.querySelector("button")?.addEventListener("click", go);
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") go();
+  });
+}
+
+onSubmit("search", (domain) => void search(domain));
+onSubmit("sub-form", (value) => {
+  const id = Number(value);
   if (Number.isSafeInteger(id) && id > 0) void openSubaccount(id);
 });
 byId("prev").addEventListener("click", () => {
