@@ -10,16 +10,28 @@ export interface Group {
   sans: number;
 }
 
+export interface Windows {
+  within_30_days: number;
+  within_60_days: number;
+  within_90_days: number;
+}
+
+type Products = ({ product_name_id: string } & Group)[];
+
+/** reporting_summary's summary, for one subaccount */
+export interface SubaccountSummary {
+  totals: Overview["totals"];
+  expiring: Windows;
+  by_product: Products;
+}
+
 export interface Overview {
   snapshot: { id: string; taken_at: string };
   as_of: string;
   totals: { subaccounts: number; contracts: number; active: number; expired: number; canceled: number };
-  expiring: { within_30_days: number; within_60_days: number; within_90_days: number };
-  timeline: { from_day: number; to_day: number; contracts: number }[];
-  by_product: ({ product_name_id: string } & Group)[];
-  other_products: { products: number } & Group;
-  by_subaccount: ({ account_id: number } & Group)[];
-  other_subaccounts: { subaccounts: number } & Group;
+  expiring: Windows & { by_week: { from_day: number; to_day: number; contracts: number }[] };
+  subaccounts: { top: ({ account_id: number } & Group)[]; other: { subaccounts: number } & Group };
+  products: { top: Products; other: { products: number } & Group };
   refresh_error?: string;
 }
 
@@ -41,10 +53,6 @@ export interface Page {
   rows: Row[];
   total: number;
   next?: number;
-}
-
-export interface SubaccountSummary {
-  summary: Overview["totals"] & { by_product: Overview["by_product"] };
 }
 
 /** A tool's error as the server words it (the text content), so the page can show why. */
@@ -93,18 +101,11 @@ export class Server {
     return { rows: r.matches, total: r.total, domain: r.domain };
   }
 
-  async subaccount(accountId: number): Promise<{
-    totals: Overview["totals"];
-    expiring: Overview["expiring"];
-    by_product: Overview["by_product"];
-  }> {
-    const r = await this.call<{
-      summary: {
-        totals: Overview["totals"];
-        expiring: Overview["expiring"];
-        by_product: Overview["by_product"];
-      };
-    }>("reporting_summary", { account_id: accountId, limit: 1 });
+  async subaccount(accountId: number): Promise<SubaccountSummary> {
+    const r = await this.call<{ summary: SubaccountSummary }>("reporting_summary", {
+      account_id: accountId,
+      limit: 1,
+    });
     return r.summary;
   }
 

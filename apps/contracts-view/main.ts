@@ -69,10 +69,10 @@ function renderOverview(o: Overview): void {
 }
 
 function renderTimeline(o: Overview): void {
-  const max = Math.max(1, ...o.timeline.map((b) => b.contracts));
+  const max = Math.max(1, ...o.expiring.by_week.map((b) => b.contracts));
   replace(
     byId("timeline"),
-    ...o.timeline.map((b) => {
+    ...o.expiring.by_week.map((b) => {
       const bar = el("div", {
         class: `bar ${b.from_day < 30 ? "soon" : b.from_day < 60 ? "mid" : ""}`,
         title: `${num(b.contracts)} expiring in ${b.from_day}–${b.to_day} days`,
@@ -124,11 +124,11 @@ function groupTable(
 }
 
 function renderSubaccounts(o: Overview): void {
-  const other = o.other_subaccounts;
+  const other = o.subaccounts.other;
   groupTable(
     byId("subaccounts"),
     "subaccount",
-    o.by_subaccount.map((s) => ({
+    o.subaccounts.top.map((s) => ({
       ...s,
       key: String(s.account_id),
       onClick: () => openSubaccount(s.account_id),
@@ -140,11 +140,11 @@ function renderSubaccounts(o: Overview): void {
 }
 
 function renderProducts(o: Overview): void {
-  const other = o.other_products;
+  const other = o.products.other;
   groupTable(
     byId("products"),
     "product",
-    o.by_product.map((p) => ({ ...p, key: p.product_name_id })),
+    o.products.top.map((p) => ({ ...p, key: p.product_name_id })),
     other.products > 0
       ? `${num(other.products)} more products with ${num(other.contracts)} contracts`
       : undefined,

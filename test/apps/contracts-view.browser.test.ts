@@ -30,8 +30,8 @@ import { type StdioServer, startStdioServer } from "./server.js";
 interface Overview {
   totals: { contracts: number; subaccounts: number };
   expiring: { within_30_days: number; within_60_days: number; within_90_days: number };
-  by_subaccount: { account_id: number; contracts: number }[];
-  by_product: { product_name_id: string }[];
+  subaccounts: { top: { account_id: number; contracts: number }[] };
+  products: { top: { product_name_id: string }[] };
 }
 interface ReportJson {
   report: {
@@ -143,14 +143,14 @@ describe.runIf(run)("contracts view in Chromium", { timeout: 90_000 }, () => {
       expect(bars).toHaveLength(13);
       expect(bars.reduce((a, b) => a + b, 0)).toBe(overview.expiring.within_90_days);
       const subaccounts = await texts(frame, "#subaccounts tbody tr td:first-child");
-      expect(subaccounts).toEqual(overview.by_subaccount.map((s) => String(s.account_id)));
+      expect(subaccounts).toEqual(overview.subaccounts.top.map((s) => String(s.account_id)));
       expect(await texts(frame, "#subaccounts tfoot")).toEqual([
         `${fmt(overview.totals.subaccounts - 10)} more subaccounts with ${fmt(
-          overview.totals.contracts - overview.by_subaccount.reduce((n, s) => n + s.contracts, 0),
+          overview.totals.contracts - overview.subaccounts.top.reduce((n, s) => n + s.contracts, 0),
         )} contracts: open one by id`,
       ]);
       expect(await texts(frame, "#products tbody tr td:first-child")).toEqual(
-        overview.by_product.map((p) => p.product_name_id),
+        overview.products.top.map((p) => p.product_name_id),
       );
     } finally {
       await page.close();
@@ -242,7 +242,7 @@ describe.runIf(run)("contracts view in Chromium", { timeout: 90_000 }, () => {
   it("opens a subaccount: its summary (reporting_summary) and its live contracts, paged", async () => {
     const { page, frame } = await open();
     try {
-      const top = overview.by_subaccount[0] as { account_id: number; contracts: number };
+      const top = overview.subaccounts.top[0] as { account_id: number; contracts: number };
       await frame.click("#subaccounts tbody tr:first-child");
       await frame.waitForSelector("#list[data-state=ready]");
       expect(await frame.textContent("#list-title")).toBe(`Subaccount ${top.account_id}`);

@@ -69,17 +69,21 @@ describe("contracts view over stdio", { timeout: 60_000 }, () => {
     expect(result.isError).toBeFalsy();
     const structured = result.structuredContent as {
       totals: { contracts: number; subaccounts: number };
-      expiring: { within_30_days: number; within_60_days: number; within_90_days: number };
-      timeline: { from_day: number; to_day: number; contracts: number }[];
-      by_subaccount: { account_id: number; contracts: number }[];
-      other_subaccounts: { subaccounts: number };
+      expiring: {
+        within_30_days: number;
+        within_90_days: number;
+        by_week: { from_day: number; to_day: number; contracts: number }[];
+      };
+      subaccounts: { top: { account_id: number; contracts: number }[]; other: { subaccounts: number } };
     };
     // 12 generated subaccounts × 15 contracts, plus the seed's
     expect(structured.totals.contracts).toBeGreaterThanOrEqual(180);
-    expect(structured.timeline).toHaveLength(13);
-    expect(structured.timeline.reduce((n, b) => n + b.contracts, 0)).toBe(structured.expiring.within_90_days);
-    expect(structured.by_subaccount).toHaveLength(10);
-    expect(structured.other_subaccounts.subaccounts).toBe(structured.totals.subaccounts - 10);
+    expect(structured.expiring.by_week).toHaveLength(13);
+    expect(structured.expiring.by_week.reduce((n, b) => n + b.contracts, 0)).toBe(
+      structured.expiring.within_90_days,
+    );
+    expect(structured.subaccounts.top).toHaveLength(10);
+    expect(structured.subaccounts.other.subaccounts).toBe(structured.totals.subaccounts - 10);
     const text = (result.content as { type: string; text: string }[])[0]?.text ?? "";
     expect(text).toContain(`${structured.totals.contracts.toLocaleString("en-US")} contracts in`);
     expect(text).toContain(`${structured.expiring.within_30_days.toLocaleString("en-US")} within 30 days`);

@@ -27,11 +27,12 @@ const TOOLS_LIST_TOKEN_BUDGET = 5_100;
 /** The part clients put into the model's context: name, description, input schema. Measured 2,994. */
 const MODEL_VISIBLE_TOKEN_BUDGET = 3_060;
 /**
- * The whole list a default server sends: the catalog's 25 tools and the 5 reporting tools. Measured 7,141 before
+ * The whole list a default server sends: the catalog's 25 tools and the 6 reporting tools. Measured 7,141 before
  * the cuts above (and the SDK's execution stamp dropped from the reporting tools), 5,886 after, 6,041 with the
- * tolerant reader's `warning`. The goal is under 6,500 (issue 17); the budget sits just above the measured figure.
+ * tolerant reader's `warning`, 6,236 with view_contracts (issue 18: +195, its _meta.ui 27 of them). The goal is
+ * under 6,500 (issue 17); the budget sits just above the measured figure.
  */
-const WHOLE_LIST_TOKEN_BUDGET = 6_050;
+const WHOLE_LIST_TOKEN_BUDGET = 6_245;
 const WHOLE_LIST_TOKEN_GOAL = 6_500;
 
 describe("tools/list", () => {
@@ -107,13 +108,14 @@ describe("tools/list", () => {
     });
     try {
       const reporting = full.tools.filter((t) => !OPERATIONS.some((op) => op.name === t.name));
-      expect(full.tools.length).toBe(OPERATIONS.length + 5);
+      expect(full.tools.length).toBe(OPERATIONS.length + 6);
       expect(reporting.map((t) => t.name).sort()).toEqual([
         "compare_reporting_snapshots",
         "find_contracts_for_domain",
         "list_expiring_contracts",
         "reporting_summary",
         "take_reporting_snapshot",
+        "view_contracts",
       ]);
       for (const t of reporting) {
         expect(effectiveHints(t.annotations), t.name).toEqual(

@@ -13,6 +13,7 @@ export const VIEW_TOOL = "view_contracts";
 
 const bucketOut = z.object({ from_day: z.number(), to_day: z.number(), contracts: z.number() });
 
+// Few top-level fields: tools/list shows only those (nested ones are "object"), so each costs every agent tokens.
 const viewOut = {
   snapshot: snapshotMetaOut,
   as_of: z.string(),
@@ -21,12 +22,10 @@ const viewOut = {
     within_30_days: z.number(),
     within_60_days: z.number(),
     within_90_days: z.number(),
+    by_week: z.array(bucketOut),
   }),
-  timeline: z.array(bucketOut),
-  by_product: summaryOut.shape.by_product,
-  other_products: summaryOut.shape.other_products,
-  by_subaccount: summaryOut.shape.by_subaccount,
-  other_subaccounts: summaryOut.shape.other_subaccounts,
+  subaccounts: z.object({ top: summaryOut.shape.by_subaccount, other: summaryOut.shape.other_subaccounts }),
+  products: z.object({ top: summaryOut.shape.by_product, other: summaryOut.shape.other_products }),
   refresh_error: z.string().optional(),
 };
 
@@ -46,7 +45,7 @@ export function registerContractsView(server: McpServer, ctx: ReportingContext):
     {
       title: "View contracts",
       description:
-        "Overview of ACME contracts: totals, weekly expiry over 90 days, top subaccounts and products. Hosts with MCP Apps show it as an interactive view.",
+        "Overview of ACME contracts: totals, expiry by week (90 days), top subaccounts and products. An interactive view in hosts with MCP Apps.",
       inputSchema: input(VIEW_TOOL, { snapshot_id: snapshotIdIn }),
       outputSchema: output(VIEW_TOOL, viewOut),
       annotations: { readOnlyHint: true },
@@ -80,12 +79,14 @@ async function overview(ctx: ReportingContext, snapshotId: string): Promise<Call
       snapshot: snapshot.meta,
       as_of: summary.as_of,
       totals: summary.totals,
-      expiring: { within_30_days, within_60_days, within_90_days },
-      timeline: expiryTimeline(snapshot.report, { nowMs }),
-      by_product: summary.by_product,
-      other_products: summary.other_products,
-      by_subaccount: summary.by_subaccount,
-      other_subaccounts: summary.other_subaccounts,
+      expiring: {
+        within_30_days,
+        within_60_days,
+        within_90_days,
+        by_week: expiryTimeline(snapshot.report, { nowMs }),
+      },
+      subaccounts: { top: summary.by_subaccount, other: summary.other_subaccounts },
+      products: { top: summary.by_product, other: summary.other_products },
       refresh_error: snapshot.refresh_error,
     };
     return { content: [{ type: "text", text: viewText(structured) }], structuredContent: structured };

@@ -7,7 +7,7 @@ export const RESOURCE_MIME_TYPE = "text/html;profile=mcp-app";
 /** the flat key older hosts read, set next to `_meta.ui.resourceUri` (what registerAppTool also does) */
 export const RESOURCE_URI_META_KEY = "ui/resourceUri";
 
-export const CONTRACTS_VIEW_URI = "ui://digicert-partner-mcp/contracts-view.html";
+export const CONTRACTS_VIEW_URI = "ui://digicert/contracts.html";
 
 /** A tool's `_meta` that names its view, in the current and the legacy form. */
 export function uiMeta(resourceUri: string): Record<string, unknown> {
