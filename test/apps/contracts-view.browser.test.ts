@@ -17,7 +17,7 @@ import {
   hostScript,
   launchBrowser,
   startHostServer,
-} from "./browser.js";
+} from "./browser.mjs";
 import { type StdioServer, startStdioServer } from "./server.js";
 
 // The contracts view in a real browser (Debian's chromium, driven by playwright-core): a minimal host page loads

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../../sandbox/index.js";
 import { CONTRACTS_VIEW_URI, RESOURCE_MIME_TYPE, RESOURCE_URI_META_KEY } from "../../src/mcp/apps/ui.js";
 import { ensureBuilt } from "../cli/child.js";
-import { APP_CSP } from "./browser.js";
+import { APP_CSP } from "./browser.mjs";
 import { type StdioServer, startStdioServer } from "./server.js";
 
 // The contracts view's protocol parts, over stdio against the built server: what a host with the MCP Apps

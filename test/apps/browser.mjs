@@ -1,11 +1,13 @@
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BrowserContext, chromium } from "playwright-core";
+import { chromium } from "playwright-core";
 import { build } from "rolldown";
+
+// Shared by the browser test (test/apps/contracts-view.browser.test.ts) and the benchmark (bench/app-page.mjs),
+// hence plain JavaScript with its types in browser.d.mts.
 
 /** Debian's chromium package; .ci/run installs it (no browser is downloaded). */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -29,13 +31,8 @@ const ARGS = [
 export const APP_CSP =
   "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; media-src 'self' data:; connect-src 'none'; frame-src 'none'; object-src 'none'; base-uri 'none'";
 
-export interface Browser {
-  context: BrowserContext;
-  close(): Promise<void>;
-}
-
 /** System Chromium with a fresh profile, nothing fetched in the background; bounded start. */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser() {
   const profile = await mkdtemp(join(tmpdir(), "dc-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -55,7 +52,7 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** The test host's script, bundled for the browser from test/apps/host/host.ts. */
-export async function hostScript(): Promise<string> {
+export async function hostScript() {
   const result = await build({
     input: join(import.meta.dirname, "host", "host.ts"),
     platform: "browser",
@@ -63,8 +60,8 @@ export async function hostScript(): Promise<string> {
     write: false,
     output: { format: "esm", minify: true },
   });
-  const chunk = result.output.find((o) => o.type === "chunk");
-  if (!chunk || chunk.type !== "chunk") throw new Error("host script did not bundle");
+  const chunk = result.output[0];
+  if (chunk?.type !== "chunk") throw new Error("host script did not bundle");
   return chunk.code;
 }
 
@@ -73,14 +70,9 @@ const HOST_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>test 
 <iframe id="app" title="contracts view" sandbox="allow-scripts" style="border:0;height:600px;display:block"></iframe>
 <script type="module" src="/host.js"></script></body></html>`;
 
-export interface HostServer {
-  url: string;
-  close(): Promise<void>;
-}
-
 /** Loopback server for the host page ("/", "/host.js") and the view ("/app.html", under APP_CSP). */
-export async function startHostServer(appHtml: string, script: string): Promise<HostServer> {
-  const server: Server = createServer((req, res) => {
+export async function startHostServer(appHtml, script) {
+  const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     if (path === "/") {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(HOST_PAGE);
@@ -94,12 +86,12 @@ export async function startHostServer(appHtml: string, script: string): Promise<
       res.writeHead(404).end();
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
   return {
     url: `http://127.0.0.1:${port}`,
     close: () =>
-      new Promise<void>((resolve) => {
+      new Promise((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
