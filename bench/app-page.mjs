@@ -55,7 +55,8 @@ const read = await time(() => client.readResource({ uri: VIEW_URI }));
 const html = read.value.contents[0].text;
 const first = await time(() => client.callTool({ name: "view_contracts", arguments: {} }));
 const warm = [];
-for (let i = 0; i < runs; i++) warm.push((await time(() => client.callTool({ name: "view_contracts", arguments: {} }))).ms);
+for (let i = 0; i < runs; i++)
+  warm.push((await time(() => client.callTool({ name: "view_contracts", arguments: {} }))).ms);
 const result = first.value;
 const contracts = result.structuredContent.totals.contracts;
 const resultBytes = Buffer.byteLength(JSON.stringify(result));
@@ -101,7 +102,9 @@ try {
     t = performance.now();
     await frame.fill("#domain", "www1.customer100001.example");
     await frame.click("#search button");
-    await frame.waitForFunction(() => document.getElementById("list-title")?.textContent?.includes("covering"));
+    await frame.waitForFunction(() =>
+      document.getElementById("list-title")?.textContent?.includes("covering"),
+    );
     await frame.waitForSelector("#list[data-state=ready]", { timeout: 60_000 });
     samples.search.push(performance.now() - t);
 
@@ -120,7 +123,10 @@ try {
 const med = (xs) => fmt(stats(xs).p50, 0);
 const rows = [
   ["contracts in the report", contracts.toLocaleString("en-US")],
-  ["page (HTML, script and styles inline)", `${kib(Buffer.byteLength(html))} (gzip ${kib(gzipSync(html).length)})`],
+  [
+    "page (HTML, script and styles inline)",
+    `${kib(Buffer.byteLength(html))} (gzip ${kib(gzipSync(html).length)})`,
+  ],
   ["resources/read of the page over stdio", `${fmt(read.ms, 0)} ms`],
   ["view_contracts, first (fetches and stores the snapshot)", `${fmt(first.ms, 0)} ms`],
   ["view_contracts, snapshot fresh (median)", `${med(warm)} ms`],
@@ -131,7 +137,9 @@ const rows = [
   ["domain search (median)", `${med(samples.search)} ms`],
   ["DOM elements / JS heap of the view after these", `${dom} / ${fmt(heap / 1024 / 1024, 1)} MiB`],
 ];
-console.log(`# contracts view (MCP App) at ${contracts.toLocaleString("en-US")} contracts, ${runs} runs\n\n_${machineLine()}_\n`);
+console.log(
+  `# contracts view (MCP App) at ${contracts.toLocaleString("en-US")} contracts, ${runs} runs\n\n_${machineLine()}_\n`,
+);
 console.log(table(["measure", "value"], rows));
 const file = writeResults("app-page", {
   contracts,
