@@ -143,6 +143,12 @@ try {
     if (expected !== got)
       throw new Error(`installed server's tools differ from manifest.json:\n${got}\n${expected}`);
     step(`installed bin over stdio: initialize + tools/list → ${tools.length} tools (as in manifest.json)`);
+    const viewUri = tools.find((t) => t.name === "view_contracts")?._meta?.ui?.resourceUri;
+    const view = viewUri && (await client.readResource({ uri: viewUri })).contents[0];
+    if (view?.mimeType !== "text/html;profile=mcp-app" || !/^<!doctype html>/i.test(view.text ?? "")) {
+      throw new Error(`the installed server did not serve the contracts view (${viewUri})`);
+    }
+    step(`installed bin: the contracts view ${viewUri} (${Math.round(view.text.length / 1024)} KiB of HTML)`);
   } catch (err) {
     throw new Error(`${err instanceof Error ? err.message : err}\n${stderr}`);
   } finally {

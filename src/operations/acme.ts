@@ -191,8 +191,7 @@ export const removeSans = defineOperation({
 export const listCertificates = defineOperation({
   name: "list_acme_certificates",
   title: "List contract certificates",
-  description:
-    "List certificate records issued under a contract (domain, status, expiry, serial). No PEM files.",
+  description: "List certificate records of a contract (domain, status, expiry, serial); no PEM files.",
   toolset: "acme",
   api: "partner",
   method: "GET",

@@ -43,8 +43,7 @@ export const getApiKey = defineOperation({
 export const createApiKey = defineOperation({
   name: "create_api_key",
   title: "Create subaccount API key",
-  description:
-    "Create a new API key for an existing subaccount. The full secret is returned once: store it now.",
+  description: "Create an API key for a subaccount; its secret is shown once.",
   toolset: "api_keys",
   api: "partner",
   method: "POST",

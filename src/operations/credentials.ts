@@ -19,8 +19,7 @@ function activeCount(current: unknown): string {
 export const listCredentials = defineOperation({
   name: "list_acme_credentials",
   title: "List ACME credentials",
-  description:
-    "List a contract's EAB credentials (id, kid hint, active/revoked, created). Secrets are never listed.",
+  description: "List a contract's EAB credentials (id, kid hint, status, created), never their secrets.",
   toolset: "acme",
   api: "partner",
   method: "GET",
@@ -59,7 +58,7 @@ export const revokeAllCredentials = defineOperation({
 export const revokeCredential = defineOperation({
   name: "revoke_acme_credential",
   title: "Revoke one ACME credential",
-  description: "Revoke one EAB credential of a contract (find credential_id with list_acme_credentials).",
+  description: "Revoke one EAB credential (credential_id from list_acme_credentials).",
   toolset: "acme",
   api: "partner",
   method: "POST",

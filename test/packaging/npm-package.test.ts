@@ -103,6 +103,10 @@ describe("npm package contents", () => {
     expect(paths).toContain("dist/src/mcp/precomputed-schemas.json");
   });
 
+  it("ships the contracts view's page (an MCP App, built into one HTML file next to the code that serves it)", () => {
+    expect(paths).toContain("dist/src/mcp/apps/contracts-view.html");
+  });
+
   it("has no tests, sources, CI files, secrets, source maps or build artefacts", () => {
     const forbidden = [
       /^test\//,

@@ -17,6 +17,7 @@ const REPORTING_TOOLS = [
   "list_expiring_contracts",
   "reporting_summary",
   "take_reporting_snapshot",
+  "view_contracts",
 ];
 
 type Content = { type: string; text?: string; uri?: string }[];

@@ -1,4 +1,5 @@
 import type { McpServer } from "../../sdk/server.js";
+import { registerContractsView } from "../apps/contracts-view.js";
 import { ReportingContext, type ReportingDeps } from "./context.js";
 import { registerReportingPrompts } from "./prompts.js";
 import { registerReportingResources } from "./resources.js";
@@ -17,5 +18,6 @@ export function registerReporting(server: McpServer, deps: ReportingDeps): void 
   registerReportingResources(server, ctx);
   registerReportingSubscriptions(server, ctx);
   registerReportingTools(server, ctx);
+  registerContractsView(server, ctx);
   registerReportingPrompts(server, ctx);
 }

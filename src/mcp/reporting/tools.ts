@@ -33,7 +33,7 @@ import { contractLines, diffText, domainText, expiringText, snapshotLine } from 
 import { csvUri, diffUri, snapshotUri, summaryUri } from "./uris.js";
 
 /** Input as the agent sees it in tools/list: full structure, minus keywords the server checks anyway. */
-function input<S extends z.ZodRawShape>(tool: string, shape: S) {
+export function input<S extends z.ZodRawShape>(tool: string, shape: S) {
   const schema = z.strictObject(shape);
   return withJsonSchema(
     schema,
@@ -45,7 +45,7 @@ function input<S extends z.ZodRawShape>(tool: string, shape: S) {
  * Result schema: validated in full, but tools/list shows only its top-level fields (nested ones are plain
  * "object"), which keeps these five tools near 1,400 tokens of tools/list instead of 4,500.
  */
-function output<S extends z.ZodRawShape>(tool: string, shape: S) {
+export function output<S extends z.ZodRawShape>(tool: string, shape: S) {
   const schema = z.object(shape);
   return withJsonSchema(
     schema,
@@ -118,7 +118,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
     {
       title: "Take reporting snapshot",
       description:
-        "Fetch ACME reporting now and store it as a snapshot (unchanged: only its check time moves). Returns counts and changes since the previous one.",
+        "Fetch ACME reporting now and store it as a snapshot; returns counts and changes since the previous one.",
       inputSchema: input("take_reporting_snapshot", {}),
       outputSchema: output("take_reporting_snapshot", {
         snapshot: snapshotMetaOut,
@@ -167,7 +167,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
     {
       title: "Reporting summary",
       description:
-        "Summary of a reporting snapshot: totals, per product/subaccount, expiring, canceled. With account_id: that subaccount only, plus its contracts.",
+        "Summary of a reporting snapshot: totals, per product and subaccount, expiring, canceled; with account_id, one subaccount and its contracts.",
       inputSchema: input("reporting_summary", {
         snapshot_id: snapshotIdIn,
         account_id: accountIdIn.optional(),
@@ -303,7 +303,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
     {
       title: "Find contracts covering a domain",
       description:
-        "Which ACME contracts, across all subaccounts, cover a domain: exact SAN or a *.parent wildcard (one label). Case-insensitive, IDN-aware.",
+        "ACME contracts, across all subaccounts, covering a domain: exact SAN or a one-label *.parent wildcard.",
       inputSchema: input("find_contracts_for_domain", {
         domain: z.string().min(1).max(300).describe("e.g. shop.example.com"),
         snapshot_id: snapshotIdIn,
