@@ -11,7 +11,7 @@ import {
   splitInput,
 } from "../operations/index.js";
 import { allSecrets, type Credentials, type SelectedKeys, selectKeys } from "./credentials.js";
-import { DigiCertError, parseErrorBody } from "./errors.js";
+import { DigiCertError, isApiErrorBody, parseErrorBody } from "./errors.js";
 import { scrub, scrubDeep } from "./redact.js";
 import {
   backoffDelay,
@@ -275,7 +275,7 @@ export class DigiCertClient {
         return { status, data: this.parseBody(op, status, text), attempts: attempt, keyUsed: keys.label };
       }
       if (op.idempotent && isTransientStatus(status) && attempt <= this.retry.retries) {
-        // 503 may carry Retry-After as well as 429 (RFC 9110 §10.2.3): DigiCert's maintenance windows
+        // 503 may carry Retry-After as well as 429 (RFC 9110 §10.2.3)
         const wait = status === 429 || status === 503 ? parseRetryAfter(retryAfter) : undefined;
         if (
           wait === undefined ||
@@ -400,7 +400,7 @@ export class DigiCertClient {
   ): DigiCertError {
     const parsed = parseErrorBody(text);
     const apiMessage = parsed.message ? scrub(parsed.message, this.secrets) : undefined;
-    const hint = hintFor(op, status, keys, retryAfter, parsed.code !== undefined);
+    const hint = hintFor(op, status, keys, retryAfter, isApiErrorBody(text));
     const write = op.effect !== "read";
     // A gateway error on a write does not say whether DigiCert applied it.
     const unknown = write && (status === 502 || status === 504 || status === 500 || status === 503);
@@ -441,7 +441,7 @@ function hintFor(
   status: number,
   keys: SelectedKeys,
   retryAfter: string | string[] | undefined,
-  /** the body is DigiCert's error envelope ({"errors":[{"code",...}]}), not a proxy's or web server's page */
+  /** the body reads like an API error (isApiErrorBody), not a web server's or proxy's page */
   fromDigiCert: boolean,
 ): string | undefined {
   switch (status) {
