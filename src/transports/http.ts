@@ -71,7 +71,24 @@ class TooLarge extends Error {}
 function scrubOutgoing(transport: StreamableHTTPServerTransport, bearer: string): void {
   const send = transport.send.bind(transport);
   transport.send = (message: JSONRPCMessage, options) =>
-    send(JSON.stringify(message).includes(bearer) ? scrubDeep(message, [bearer]) : message, options);
+    send(holdsText(message, bearer, 0) ? scrubDeep(message, [bearer]) : message, options);
+}
+
+/**
+ * Whether a key or string anywhere in a JSON value contains `needle`. Walked rather than serialised: stringifying
+ * every outgoing message was one of the server's larger allocations under load (docs/reliability.md), and
+ * JSON escaping would hide a token holding a quote or backslash. Too deep to walk counts as holding it.
+ */
+function holdsText(value: unknown, needle: string, depth: number): boolean {
+  if (typeof value === "string") return value.includes(needle);
+  if (value === null || typeof value !== "object") return false;
+  if (depth > 64) return true;
+  if (Array.isArray(value)) return value.some((v) => holdsText(v, needle, depth + 1));
+  for (const key in value) {
+    if (key.includes(needle) || holdsText((value as Record<string, unknown>)[key], needle, depth + 1))
+      return true;
+  }
+  return false;
 }
 
 function splitHost(value: string): { name: string; port: string | undefined } {
