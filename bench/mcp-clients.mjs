@@ -87,6 +87,8 @@ export async function startHttpServerProcess(sandbox, { env = {} } = {}) {
     env: serverEnv(sandbox, {
       MCP_HTTP_TOKEN: token,
       MCP_HTTP_MAX_SESSIONS: "500",
+      // the benchmarks' clients share this one token
+      MCP_HTTP_MAX_SESSIONS_PER_TOKEN: "500",
       MCP_HTTP_RATE_LIMIT: "0",
       ...env,
     }),

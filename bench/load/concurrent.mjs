@@ -3,7 +3,10 @@
 // error, and no lost or duplicated write: each client adds unique SANs to its own contract and removes some of
 // them again (confirmed); afterwards every contract must hold exactly its initial SANs plus those added minus
 // those removed, and the sandbox must have received each write exactly once (sandbox.stats), and the audit log
-// must hold one line per write call. Run after `npx tsc -p .`:  node bench/load/concurrent.mjs [--seconds 20]
+// must hold one line per write call. The server's RSS is reported before the clients connect, at its peak, right
+// after every session closed, and after an idle pause (when V8 has had a chance to collect and give memory back).
+// --heap-snapshots DIR: the server writes a heap snapshot (after a full GC) on SIGUSR2 at each of those points.
+// Run after `npx tsc -p .`:  node bench/load/concurrent.mjs [--seconds 20] [--idle-seconds 10]
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,11 +15,29 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { DEMO, startSandbox } from "../../dist/sandbox/index.js";
-import { generatedSubaccounts, machine, newToken, percentile, startServerProcess } from "./lib.mjs";
+import {
+  generatedSubaccounts,
+  machine,
+  newToken,
+  percentile,
+  rssOf,
+  rssSampler,
+  sleep,
+  startServerProcess,
+} from "./lib.mjs";
 
 const { values } = parseArgs({
-  options: { seconds: { type: "string", default: "20" }, clients: { type: "string", default: "50" } },
+  options: {
+    seconds: { type: "string", default: "20" },
+    clients: { type: "string", default: "50" },
+    "idle-seconds": { type: "string", default: "10" },
+    "heap-snapshots": { type: "string" },
+    // V8 options for the server process, e.g. --server-node-args=--max-old-space-size=96 (docs/reliability.md)
+    "server-node-args": { type: "string", default: "" },
+  },
 });
+const IDLE_SECONDS = Math.min(60, Math.max(0, Number(values["idle-seconds"])));
+const SNAPSHOT_DIR = values["heap-snapshots"];
 const SECONDS = Math.min(120, Math.max(1, Number(values.seconds)));
 const CLIENTS = Math.min(200, Math.max(1, Number(values.clients)));
 /** at most this many SANs of its own on a contract at once (a contract holds at most 250) */
@@ -33,15 +54,35 @@ sandbox.stats.clear();
 const dir = mkdtempSync(join(tmpdir(), "load-concurrent-"));
 const auditPath = join(dir, "audit.jsonl");
 const token = newToken();
-const server = await startServerProcess({
-  DIGICERT_BASE_URL: sandbox.url,
-  DIGICERT_PARTNER_API_KEY: sandbox.keys.parent,
-  DIGICERT_SUBACCOUNT_API_KEYS: JSON.stringify(Object.fromEntries(subs.map((s) => [s.accountId, s.key]))),
-  MCP_HTTP_TOKEN: token,
-  MCP_HTTP_RATE_LIMIT: "0", // the figures are the server's cost, not its throttle
-  MCP_AUDIT_LOG: auditPath,
-  LOG_LEVEL: "info",
-});
+const server = await startServerProcess(
+  {
+    DIGICERT_BASE_URL: sandbox.url,
+    DIGICERT_PARTNER_API_KEY: sandbox.keys.parent,
+    DIGICERT_SUBACCOUNT_API_KEYS: JSON.stringify(Object.fromEntries(subs.map((s) => [s.accountId, s.key]))),
+    MCP_HTTP_TOKEN: token,
+    MCP_HTTP_RATE_LIMIT: "0", // the figures are the server's cost, not its throttle
+    // every client uses the one token: its session cap (default 10) would turn most of them away
+    MCP_HTTP_MAX_SESSIONS_PER_TOKEN: String(CLIENTS),
+    MCP_AUDIT_LOG: auditPath,
+    LOG_LEVEL: "info",
+  },
+  {
+    nodeArgs: [
+      ...values["server-node-args"].split(" ").filter(Boolean),
+      ...(SNAPSHOT_DIR ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${SNAPSHOT_DIR}`] : []),
+    ],
+  },
+);
+
+/** The server's RSS now; with --heap-snapshots, after it wrote a snapshot (which forces a full GC first). */
+async function serverRss() {
+  if (SNAPSHOT_DIR) {
+    process.kill(server.pid, "SIGUSR2");
+    await sleep(3_000);
+  }
+  return rssOf(server.pid);
+}
+const rss = { before_mb: await serverRss() };
 
 const latencies = [];
 const failures = { protocol: [], tool: [] };
@@ -117,8 +158,16 @@ async function runClient(index, deadline) {
 
 const started = performance.now();
 const deadline = Date.now() + SECONDS * 1000;
+const sampler = rssSampler(server.pid);
 await Promise.all(subs.map((_, i) => runClient(i, deadline)));
 const elapsed = (performance.now() - started) / 1000;
+rss.peak_mb = sampler.stop();
+// every client has closed its session (DELETE): the server holds none of them any more
+await sleep(1_000);
+rss.after_close_mb = await serverRss();
+await sleep(IDLE_SECONDS * 1000);
+rss.after_idle_mb = await serverRss();
+rss.idle_seconds = IDLE_SECONDS;
 
 // Lost or duplicated writes, checked against the sandbox's own state and request counts.
 const problems = [];
@@ -176,6 +225,8 @@ const report = {
   protocol_errors: failures.protocol.length,
   tool_errors: failures.tool.length,
   lost_or_duplicated_writes: problems.length,
+  server_node_args: values["server-node-args"] || undefined,
+  server_rss: rss,
 };
 console.log(JSON.stringify(report, null, 2));
 for (const line of [...failures.protocol, ...failures.tool, ...problems].slice(0, 20))

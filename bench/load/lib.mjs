@@ -1,6 +1,7 @@
 // Helpers of the load scripts (bench/load/). Loopback only; everything started here is stopped here.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { resolve } from "node:path";
 
@@ -42,12 +43,43 @@ export function generatedSubaccounts(sandbox, parentId) {
   return out;
 }
 
+/** Resident set size of another process in MB: /proc on Linux, `ps` elsewhere; undefined once it is gone. */
+export function rssOf(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+    if (kb) return Number((Number(kb) / 1024).toFixed(1));
+  } catch {
+    // not Linux, or the process has exited
+  }
+  try {
+    const kb = Number(execFileSync("ps", ["-o", "rss=", "-p", String(pid)], { encoding: "utf8" }).trim());
+    return Number.isFinite(kb) && kb > 0 ? Number((kb / 1024).toFixed(1)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples a process's RSS every `everyMs` until stop(), which resolves with the highest seen. */
+export function rssSampler(pid, everyMs = 200) {
+  let peak = rssOf(pid) ?? 0;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rssOf(pid) ?? 0);
+  }, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, rssOf(pid) ?? 0);
+    },
+  };
+}
+
 /**
  * Spawns the built CLI with --http on port 0 (loopback) and resolves with its /mcp URL, read from its start-up
  * log line. Killed by close(), and after `maxMs` at the latest.
  */
-export async function startServerProcess(env, { maxMs = 120_000 } = {}) {
-  const child = spawn(process.execPath, [CLI, "--http", "--port", "0", "--host", "127.0.0.1"], {
+export async function startServerProcess(env, { maxMs = 120_000, nodeArgs = [] } = {}) {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, "--http", "--port", "0", "--host", "127.0.0.1"], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "ignore", "pipe"],
   });

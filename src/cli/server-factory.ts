@@ -99,7 +99,9 @@ export function serverFactory(options: ServerFactoryOptions): ServerFactory {
           logger,
           store: profile.store,
           hasDevkey: Boolean(profile.credentials.devkey),
-          isToolSelected: extension.isToolSelected,
+          access: extension.access,
+          // stateless HTTP has no stream to deliver resource updates on
+          subscriptions: !context?.stateless,
         });
         registerSetupCheck(server, {
           profile: profile.name,

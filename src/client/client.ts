@@ -12,7 +12,7 @@ import {
 } from "../operations/index.js";
 import { type Drift, driftText, readAnswer } from "./answer.js";
 import { allSecrets, type Credentials, type SelectedKeys, selectKeys } from "./credentials.js";
-import { DigiCertError, parseErrorBody } from "./errors.js";
+import { DigiCertError, isApiErrorBody, parseErrorBody } from "./errors.js";
 import { scrub, scrubDeep } from "./redact.js";
 import {
   backoffDelay,
@@ -285,6 +285,8 @@ export class DigiCertClient {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers = this.headers(keys, payload !== undefined);
     const path = new URL(url).pathname;
+    // the call's deadline (callSignal): a Retry-After that ends past it is not waited for
+    const deadline = performance.now() + this.timeouts.totalMs;
     let attempt = 0;
     for (;;) {
       attempt++;
@@ -332,8 +334,12 @@ export class DigiCertClient {
         return this.answer(op, status, text, keys, attempt);
       }
       if (op.idempotent && isTransientStatus(status) && attempt <= this.retry.retries) {
-        const wait = status === 429 ? parseRetryAfter(retryAfter) : undefined;
-        if (wait === undefined || wait <= this.retry.maxRetryAfterMs) {
+        // 503 may carry Retry-After as well as 429 (RFC 9110 §10.2.3)
+        const wait = status === 429 || status === 503 ? parseRetryAfter(retryAfter) : undefined;
+        if (
+          wait === undefined ||
+          (wait <= this.retry.maxRetryAfterMs && performance.now() + wait < deadline)
+        ) {
           const ms = wait ?? backoffDelay(this.retry, attempt - 1, this.random);
           tell({ kind: "wait", ms, attempt, reason: wait === undefined ? "backoff" : "retry-after", status });
           await this.pause(ms, signal, op, callerSignal, attempt);
@@ -429,7 +435,7 @@ export class DigiCertClient {
   ): DigiCertError {
     const parsed = parseErrorBody(text);
     const apiMessage = parsed.message ? scrub(parsed.message, this.secrets) : undefined;
-    const hint = hintFor(op, status, keys, retryAfter);
+    const hint = hintFor(op, status, keys, retryAfter, isApiErrorBody(text));
     const write = op.effect !== "read";
     // A gateway error on a write does not say whether DigiCert applied it.
     const unknown = write && (status === 502 || status === 504 || status === 500 || status === 503);
@@ -470,6 +476,8 @@ function hintFor(
   status: number,
   keys: SelectedKeys,
   retryAfter: string | string[] | undefined,
+  /** the body reads like an API error (isApiErrorBody), not a web server's or proxy's page */
+  fromDigiCert: boolean,
 ): string | undefined {
   switch (status) {
     case 401:
@@ -482,7 +490,9 @@ function hintFor(
       }
       return `the ${keys.label} may not act on this resource (it belongs to another account)`;
     case 404:
-      return "no such resource for this key: check the id";
+      return fromDigiCert
+        ? "no such resource for this key: check the id"
+        : "not DigiCert's error: the path or DIGICERT_BASE_URL may be wrong";
     case 429: {
       const ms = parseRetryAfter(retryAfter);
       return `rate limited by DigiCert${ms !== undefined ? `; retry after ${Math.ceil(ms / 1000)} s` : ""}`;

@@ -3,7 +3,7 @@ export interface RetryPolicy {
   retries: number;
   baseDelayMs: number;
   maxDelayMs: number;
-  /** a Retry-After longer than this is not waited for: the call fails with the 429 */
+  /** a Retry-After (429, 503) longer than this, or ending past the call's deadline, is not waited for: the call fails */
   maxRetryAfterMs: number;
 }
 

@@ -12,6 +12,7 @@ import {
   DEFAULT_HTTP_PORT,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_SESSIONS,
+  DEFAULT_MAX_SESSIONS_PER_TOKEN,
   DEFAULT_RATE_BURST,
   DEFAULT_RATE_LIMIT_PER_MINUTE,
   DEFAULT_SESSION_IDLE_MS,
@@ -242,6 +243,7 @@ export function loadConfig(environment: Env, argv: readonly string[]): Config {
     maxBodyBytes: int("maxBodyBytes", 1_024, 64 * 1024 * 1024) ?? DEFAULT_MAX_BODY_BYTES,
     sessionIdleMs: int("sessionIdleMs", 1_000, 7 * 24 * 3_600_000) ?? DEFAULT_SESSION_IDLE_MS,
     maxSessions: int("maxSessions", 1, 100_000) ?? DEFAULT_MAX_SESSIONS,
+    maxSessionsPerToken: int("maxSessionsPerToken", 1, 100_000) ?? DEFAULT_MAX_SESSIONS_PER_TOKEN,
   };
   const oauth = parseOAuth(env, [DEFAULT_PROFILE, ...Object.keys(profiles)]);
   if (oauth) http.oauth = oauth;

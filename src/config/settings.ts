@@ -65,6 +65,7 @@ export type SettingId =
   | "oauthIntrospectionUrl"
   | "oauthClientId"
   | "oauthClientSecret"
+  | "maxSessionsPerToken"
   | "auditLog"
   | "logLevel"
   | "resultText"
@@ -81,6 +82,8 @@ export const DEFAULT_HTTP_PORT = 3000;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
 export const DEFAULT_MAX_SESSIONS = 100;
+/** well under DEFAULT_MAX_SESSIONS: one token cannot hold every session and lock the others out */
+export const DEFAULT_MAX_SESSIONS_PER_TOKEN = 10;
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 export const DEFAULT_RATE_BURST = 120;
 export const MIN_HTTP_TOKEN_LENGTH = 16;
@@ -262,7 +265,7 @@ export const SETTINGS: readonly Setting[] = [
     group: "HTTP",
     env: "MCP_HTTP_TOKENS_FILE",
     description:
-      "JSON file of named bearer tokens, stored as SHA-256 hashes (`digicert-partner-mcp hash-token`), each with its own access: `read_only`, `toolsets`, `tools`, `exclude_tools`, key `profile`, `rate_limit`, `max_body_bytes`. Read again on SIGHUP. See docs/reliability.md.",
+      "JSON file of named bearer tokens, stored as SHA-256 hashes (`digicert-partner-mcp hash-token`), each with its own access: `read_only`, `toolsets`, `tools`, `exclude_tools`, key `profile`, `rate_limit`, `max_body_bytes`, `max_sessions`. Read again on SIGHUP. See docs/reliability.md.",
   },
   {
     id: "rateLimit",
@@ -390,6 +393,14 @@ export const SETTINGS: readonly Setting[] = [
     env: "MCP_OAUTH_CLIENT_SECRET",
     secret: true,
     description: "Client secret for the introspection endpoint (HTTP Basic).",
+  },
+  {
+    id: "maxSessionsPerToken",
+    group: "HTTP",
+    env: "MCP_HTTP_MAX_SESSIONS_PER_TOKEN",
+    default: String(DEFAULT_MAX_SESSIONS_PER_TOKEN),
+    description:
+      "Most HTTP sessions one bearer token may hold open at once (more: 429 for that token only). A token's `max_sessions` in the tokens file wins.",
   },
   {
     id: "auditLog",

@@ -20,6 +20,7 @@ const FIELDS = [
   "profile",
   "rate_limit",
   "max_body_bytes",
+  "max_sessions",
 ] as const;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/i;
@@ -151,6 +152,8 @@ export function parseGrantFields(at: string, entry: Record<string, unknown>): Om
   if (rate !== undefined) token.rateLimit = rate;
   const body = optionalInt(at, "max_body_bytes", entry.max_body_bytes, 1_024, 64 * 1024 * 1024);
   if (body !== undefined) token.maxBodyBytes = body;
+  const sessions = optionalInt(at, "max_sessions", entry.max_sessions, 1, 100_000);
+  if (sessions !== undefined) token.maxSessions = sessions;
   return token;
 }
 

@@ -21,6 +21,8 @@ export interface TokenGrant {
   rateLimit?: number;
   /** largest request body in bytes; undefined: MCP_HTTP_MAX_BODY_BYTES */
   maxBodyBytes?: number;
+  /** sessions it may hold open at once; undefined: MCP_HTTP_MAX_SESSIONS_PER_TOKEN */
+  maxSessions?: number;
 }
 
 /** A token from MCP_HTTP_TOKENS_FILE: only its SHA-256 is known, never the token. */
@@ -88,6 +90,8 @@ export interface HttpConfig {
   maxSessions: number;
   /** OAuth access tokens besides the static ones; undefined: off */
   oauth?: OAuthConfig;
+  /** sessions one token may hold open at once (undefined: DEFAULT_MAX_SESSIONS_PER_TOKEN); never above maxSessions */
+  maxSessionsPerToken?: number;
 }
 
 export interface ConfirmationConfig {

@@ -1,5 +1,6 @@
 import { OPERATIONS, type Operation } from "../operations/index.js";
 import type { McpServer } from "../sdk/server.js";
+import { AccessPolicy } from "./access.js";
 import { recordSchemaJson } from "./precomputed-schemas.js";
 import type { ReportingContext } from "./reporting/context.js";
 import { registerReportingTools } from "./reporting/tools.js";
@@ -15,7 +16,7 @@ export function collectSchemaJson(): Record<string, { [key: string]: unknown }> 
     computeCatalogSchemas(OPERATIONS as readonly Operation[]);
     // the reporting tools build their schemas while registering; nothing else of the server or context is used
     const server = { registerTool: () => ({ remove: () => undefined }) } as unknown as McpServer;
-    const ctx = { deps: {} } as unknown as ReportingContext;
+    const ctx = { deps: {}, access: AccessPolicy.everything() } as unknown as ReportingContext;
     registerReportingTools(server, ctx);
   });
 }

@@ -1,15 +1,16 @@
 import type { DigiCertClient } from "../client/client.js";
 import type { Logger } from "../logging.js";
-import { OPERATIONS, type Operation } from "../operations/index.js";
+
 import type { JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from "../sdk/server.js";
 import { AjvJsonSchemaValidator, McpServer } from "../sdk/server.js";
+import { AccessPolicy } from "./access.js";
 import { ConfirmationGate } from "./confirmation/gate.js";
 import { ConfirmationTokens } from "./confirmation/token.js";
 import { SERVER_INSTRUCTIONS } from "./instructions.js";
 import { reportRefusedTools, type ToolRefusedHook } from "./refused-tools.js";
 import type { ResultText } from "./render.js";
 import { RepeatGuard } from "./repeat-guard.js";
-import { isToolSelected, type ToolSelection } from "./select.js";
+import type { ToolSelection } from "./select.js";
 import type { ToolCallHook } from "./tool-call.js";
 import { registerOperationTools } from "./tools.js";
 import { trimToolsList } from "./trim-tools-list.js";
@@ -36,7 +37,9 @@ export interface ExtensionContext {
   client: DigiCertClient;
   logger: Logger;
   readOnly: boolean;
-  /** whether a tool with this name/toolset/effect is on under the configured selection */
+  /** what this caller may use: added tools, resources and prompts ask it as the catalog tools did */
+  access: AccessPolicy;
+  /** whether a tool with this name/toolset/effect is on under the configured selection (access.offersTool) */
   isToolSelected(tool: { name: string; toolset?: string; effect: "read" | "write" | "destructive" }): boolean;
 }
 
@@ -119,10 +122,8 @@ export function createMcpServer(options: McpServerOptions): McpServer {
     caller: options.caller,
     sessionBound: options.confirmation.binding !== "caller" || options.caller === undefined,
   });
-  const restrict = options.restrict;
-  const selected: ExtensionContext["isToolSelected"] = (tool) =>
-    isToolSelected(options, tool) && (restrict === undefined || isToolSelected(restrict, tool));
-  const operations: Operation[] = (OPERATIONS as readonly Operation[]).filter(selected);
+  const access = new AccessPolicy([options, options.restrict], options.caller);
+  const operations = access.operations();
   registerOperationTools(server, operations, {
     client: options.client,
     logger: options.logger,
@@ -136,15 +137,16 @@ export function createMcpServer(options: McpServerOptions): McpServer {
   options.extend?.(server, {
     client: options.client,
     logger: options.logger,
-    readOnly: (options.readOnly ?? false) || (restrict?.readOnly ?? false),
-    isToolSelected: selected,
+    readOnly: access.readOnly,
+    access,
+    isToolSelected: (tool) => access.offersTool(tool),
   });
   trimToolsList(server);
   if (options.onToolRefused) reportRefusedTools(server, options.onToolRefused);
   options.logger.debug(
     {
       tools: operations.length,
-      readOnly: (options.readOnly ?? false) || (restrict?.readOnly ?? false),
+      readOnly: access.readOnly,
       confirmation: options.confirmation.mode,
     },
     "mcp server created",

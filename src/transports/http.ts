@@ -2,7 +2,12 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { scrubDeep } from "../client/redact.js";
-import { DEFAULT_RATE_BURST, type HashedToken, type HttpConfig } from "../config/index.js";
+import {
+  DEFAULT_MAX_SESSIONS_PER_TOKEN,
+  DEFAULT_RATE_BURST,
+  type HashedToken,
+  type HttpConfig,
+} from "../config/index.js";
 import { StreamableHTTPServerTransport } from "../sdk/http.js";
 import type { JSONRPCMessage, McpServer } from "../sdk/server.js";
 import { isInitializeRequest } from "../sdk/server.js";
@@ -66,7 +71,24 @@ class TooLarge extends Error {}
 function scrubOutgoing(transport: StreamableHTTPServerTransport, bearer: string): void {
   const send = transport.send.bind(transport);
   transport.send = (message: JSONRPCMessage, options) =>
-    send(JSON.stringify(message).includes(bearer) ? scrubDeep(message, [bearer]) : message, options);
+    send(holdsText(message, bearer, 0) ? scrubDeep(message, [bearer]) : message, options);
+}
+
+/**
+ * Whether a key or string anywhere in a JSON value contains `needle`. Walked rather than serialised: stringifying
+ * every outgoing message was one of the server's larger allocations under load (docs/reliability.md), and
+ * JSON escaping would hide a token holding a quote or backslash. Too deep to walk counts as holding it.
+ */
+function holdsText(value: unknown, needle: string, depth: number): boolean {
+  if (typeof value === "string") return value.includes(needle);
+  if (value === null || typeof value !== "object") return false;
+  if (depth > 64) return true;
+  if (Array.isArray(value)) return value.some((v) => holdsText(v, needle, depth + 1));
+  for (const key in value) {
+    if (key.includes(needle) || holdsText((value as Record<string, unknown>)[key], needle, depth + 1))
+      return true;
+  }
+  return false;
 }
 
 function splitHost(value: string): { name: string; port: string | undefined } {
@@ -133,14 +155,9 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function isInitialize(body: unknown): boolean {
-  return Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
-}
-
 /** Whether the initializing client declares elicitation (it may then be asked to confirm in the middle of a call). */
 function declaresElicitation(body: unknown): boolean {
-  const messages = Array.isArray(body) ? body : [body];
-  return messages.some((m) => isInitializeRequest(m) && m.params.capabilities.elicitation !== undefined);
+  return isInitializeRequest(body) && body.params.capabilities.elicitation !== undefined;
 }
 
 /**
@@ -159,6 +176,21 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
   const limiter = new RateLimiter();
   const sessions = new Map<string, Session>();
   let pendingSessions = 0;
+  /** sessions being initialized, by token name (counted against its cap like open ones) */
+  const pendingOf = new Map<string, number>();
+  const sessionsOf = (name: string): number => {
+    let n = pendingOf.get(name) ?? 0;
+    for (const s of sessions.values()) if (s.caller.name === name) n++;
+    return n;
+  };
+  const oldestIdleSessionOf = (name: string): Session | undefined => {
+    let oldest: Session | undefined;
+    for (const s of sessions.values()) {
+      if (s.caller.name !== name || s.inflight > 0) continue;
+      if (!oldest || s.lastSeen < oldest.lastSeen) oldest = s;
+    }
+    return oldest;
+  };
   let shuttingDown = false;
   let allowedHosts: string[] = [];
   let allowedOrigins: Set<string> = new Set();
@@ -192,6 +224,7 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
   ): Promise<void> => {
     const server = deps.createServer({
       principal: { name: caller.name, grant: caller.grant, identity: caller.identity },
+      stateless: true,
     });
     // Plain JSON answers instead of an SSE stream: without a session nothing can follow the answer (no
     // elicitation, no later notification), and the stream's extra writes cost (A/B, 500 stateless calls:
@@ -230,7 +263,7 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
       await session.transport.handleRequest(req, res, body);
       return;
     }
-    if (req.method !== "POST" || !isInitialize(body)) {
+    if (req.method !== "POST" || !isInitializeRequest(body)) {
       sendRpcError(res, 400, INVALID_REQUEST, "Bad Request: no valid session id (send initialize first)");
       return;
     }
@@ -239,7 +272,31 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
       sendRpcError(res, 503, SERVER_ERROR, "Too many sessions; try again later", { "retry-after": "30" });
       return;
     }
+    // One token's sessions are capped well under the server's, so it cannot lock every other token out. At its
+    // cap, its own least recently used idle session makes room (clients rarely DELETE theirs, and a client told
+    // 404 for it starts a new one); only when all of them are busy is the token refused.
+    const ownLimit = Math.min(
+      caller.grant.maxSessions ?? config.maxSessionsPerToken ?? DEFAULT_MAX_SESSIONS_PER_TOKEN,
+      config.maxSessions,
+    );
+    if (sessionsOf(caller.name) >= ownLimit) {
+      const idle = oldestIdleSessionOf(caller.name);
+      if (idle) await closeSession(idle, "its token opened a new one at its session cap");
+    }
+    if (sessionsOf(caller.name) >= ownLimit) {
+      logger.warn({ tokenName: caller.name, max: ownLimit }, "MCP session limit of a token reached");
+      refuse(req, "session_limit", caller.name, 429);
+      sendRpcError(
+        res,
+        429,
+        SERVER_ERROR,
+        `Too many sessions for this token (${ownLimit} open, all busy); try again when one of them is done`,
+        { "retry-after": "30" },
+      );
+      return;
+    }
     pendingSessions++;
+    pendingOf.set(caller.name, (pendingOf.get(caller.name) ?? 0) + 1);
     const server = deps.createServer({
       principal: { name: caller.name, grant: caller.grant, identity: caller.identity },
     });
@@ -275,6 +332,9 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
       await transport.handleRequest(req, res, body);
     } finally {
       pendingSessions--;
+      const pending = (pendingOf.get(caller.name) ?? 1) - 1;
+      if (pending > 0) pendingOf.set(caller.name, pending);
+      else pendingOf.delete(caller.name);
       if (!created) {
         // initialize failed: nothing to keep
         void transport.close().catch(() => undefined);
@@ -375,6 +435,18 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
         body = JSON.parse(text);
       } catch {
         sendRpcError(res, 400, PARSE_ERROR, "Parse error: the body is not valid JSON");
+        return;
+      }
+      // MCP 2025-06-18 removed JSON-RPC batching (2025-11-25 has none). Refused rather than unpacked: the rate
+      // limit counts requests, and one batch could carry hundreds of tool calls past it.
+      if (Array.isArray(body)) {
+        refuse(req, "batch_refused", caller.name, 400);
+        sendRpcError(
+          res,
+          400,
+          INVALID_REQUEST,
+          "Invalid Request: JSON-RPC batches are not supported (MCP 2025-11-25 has no batching); send one message per request",
+        );
         return;
       }
       const denied = authenticated?.ok && oauth?.authorize(authenticated.scopes, body);

@@ -21,6 +21,8 @@ export interface OAuthIdentity {
 /** What the transport knows when it asks for a server; absent over stdio. */
 export interface ServerContext {
   principal: Principal;
+  /** a server for one stateless request: nothing can be sent to the client after the answer */
+  stateless?: boolean;
 }
 
 /** What a transport needs: a fresh, unconnected McpServer per connection (or per session / request). */
@@ -42,7 +44,9 @@ export interface RefusedRequest {
     | "host_not_allowed"
     | "origin_not_allowed"
     | "rate_limited"
-    | "body_too_large";
+    | "body_too_large"
+    | "batch_refused"
+    | "session_limit";
   /** the token's name once it authenticated (429, 413); null before (401, 403) */
   token: string | null;
   /** the socket's peer address (a reverse proxy's, behind one) */

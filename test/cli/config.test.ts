@@ -341,6 +341,7 @@ describe("loadConfig: HTTP", () => {
         MCP_HTTP_MAX_BODY_BYTES: "2048",
         MCP_HTTP_SESSION_IDLE_MS: "5000",
         MCP_HTTP_MAX_SESSIONS: "7",
+        MCP_HTTP_MAX_SESSIONS_PER_TOKEN: "3",
         MCP_HTTP_RATE_LIMIT: "90",
         MCP_HTTP_RATE_BURST: "9",
       },
@@ -359,6 +360,7 @@ describe("loadConfig: HTTP", () => {
       maxBodyBytes: 2048,
       sessionIdleMs: 5000,
       maxSessions: 7,
+      maxSessionsPerToken: 3,
     });
     expect(c.secrets).toEqual(expect.arrayContaining([TOKEN, `${TOKEN}-second`]));
   });

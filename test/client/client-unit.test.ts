@@ -116,6 +116,30 @@ describe("input validation", () => {
   });
 });
 
+describe("404 hints", () => {
+  it("says the id may be wrong when DigiCert itself answers 404", async () => {
+    const { client } = await setup([json(404, { errors: [{ code: "not_found", message: "Not found" }] })]);
+    const err = await failure(client.call("get_acme_contract", { acme_contract_id: 7 }));
+    expect(err.hint).toContain("check the id");
+    // the Partner API's error shape is undocumented: any JSON error reads as an API's answer
+    const { client: other } = await setup([json(404, { message: "URL query parameter not found" })]);
+    const plain = await failure(other.call("get_acme_contract", { acme_contract_id: 7 }));
+    expect(plain.hint).toContain("check the id");
+  });
+
+  it("points at the path or DIGICERT_BASE_URL when the 404 is not DigiCert's error envelope", async () => {
+    const { client } = await setup([
+      (_req, res) => {
+        res.writeHead(404, { "content-type": "text/html" });
+        res.end("<html><body>Not Found</body></html>");
+      },
+    ]);
+    const err = await failure(client.call("get_acme_contract", { acme_contract_id: 7 }));
+    expect(err.hint).toContain("DIGICERT_BASE_URL");
+    expect(err.hint).not.toContain("check the id");
+  });
+});
+
 describe("retries", () => {
   it("retries a GET through 503, 502 and a dropped connection", async () => {
     const { upstream, client } = await setup([json(503, {}), json(502, {}), drop, json(200, contract)]);
@@ -137,6 +161,32 @@ describe("retries", () => {
     const err = await failure(client.call("get_acme_contract", { acme_contract_id: 7 }));
     expect(err.status).toBe(429);
     expect(err.hint).toContain("3600");
+    expect(upstream.seen).toHaveLength(1);
+  });
+
+  // Without reading Retry-After a 503 is retried after a backoff of at most maxDelayMs (5 ms here): a single
+  // request seen shows the header was read and judged, without measuring time.
+  it("reads Retry-After on 503 too, and does not wait for one beyond its budget", async () => {
+    const { upstream, client } = await setup([json(503, {}, { "retry-after": "3600" }), json(200, contract)]);
+    const err = await failure(client.call("get_acme_contract", { acme_contract_id: 7 }));
+    expect(err.status).toBe(503);
+    expect(upstream.seen).toHaveLength(1);
+  });
+
+  it("retries a 503 after a Retry-After within budget and deadline", async () => {
+    const { upstream, client } = await setup([json(503, {}, { "retry-after": "0" }), json(200, contract)]);
+    const result = await client.call("get_acme_contract", { acme_contract_id: 7 });
+    expect(result.attempts).toBe(2);
+    expect(upstream.seen).toHaveLength(2);
+  });
+
+  it("does not wait for a Retry-After that ends past the call's deadline", async () => {
+    const { upstream, client } = await setup([json(503, {}, { "retry-after": "2" }), json(200, contract)], {
+      timeouts: { totalMs: 1_000 },
+    });
+    const err = await failure(client.call("get_acme_contract", { acme_contract_id: 7 }));
+    expect(err.kind).toBe("http");
+    expect(err.status).toBe(503);
     expect(upstream.seen).toHaveLength(1);
   });
 

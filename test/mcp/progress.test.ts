@@ -63,7 +63,7 @@ async function setup(): Promise<Setup> {
         logger,
         store,
         hasDevkey: false,
-        isToolSelected: ext.isToolSelected,
+        access: ext.access,
       }),
   });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();

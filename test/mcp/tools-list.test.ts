@@ -114,7 +114,7 @@ describe("tools/list", () => {
               logger: ext.logger,
             }),
             hasDevkey: true,
-            isToolSelected: ext.isToolSelected,
+            access: ext.access,
           });
           registerSetupCheck(server, {
             profile: "default",

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/index.js";
+import { AccessPolicy } from "../../src/mcp/access.js";
 import { expectedHints, missingHints, statedHints } from "../helpers/annotations.js";
 import { type Harness, startHarness } from "./harness.js";
 
@@ -179,7 +180,7 @@ describe("reporting tools", () => {
 
   it("honours the server's tool selection", async () => {
     const picky = await startHarness(
-      { isToolSelected: (t) => t.name !== "list_expiring_contracts" },
+      { access: new AccessPolicy([{ excludeTools: ["list_expiring_contracts"] }]) },
       h.sandbox,
     );
     try {

@@ -38,7 +38,7 @@ const viewOut = {
  */
 export function registerContractsView(server: McpServer, ctx: ReportingContext): void {
   const selected =
-    ctx.deps.isToolSelected?.({ name: VIEW_TOOL, toolset: "reporting", effect: "read" }) ?? true;
+    ctx.deps.access?.offersTool({ name: VIEW_TOOL, toolset: "reporting", effect: "read" }) ?? true;
   if (!selected) return;
   server.registerTool(
     VIEW_TOOL,

@@ -155,6 +155,8 @@ export class ConfirmationGate {
       tool: op.name,
       args: hashOf(args),
       session: this.binding(extra),
+      // the used-token ledger is kept per caller: a flood from one token cannot refuse another's confirmations
+      owner: this.options.caller ?? extra.sessionId ?? "",
     });
     if (!verdict.ok) {
       return refused(

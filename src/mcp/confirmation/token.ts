@@ -25,9 +25,25 @@ export interface TokenOptions {
   secret: string;
   ttlMs: number;
   now: () => number;
-  /** how many used tokens are remembered (until they expire) to refuse replays */
-  maxUsed?: number;
+  /**
+   * How many used tokens one caller may have remembered at once (each until it expires) to refuse replays;
+   * beyond it that caller's confirmations are refused until some expire. Per caller, so a caller flooding the
+   * ledger refuses only itself. Default 10,000 (what the whole process used to share): under the default HTTP
+   * rate limit (600 a minute, burst 120) a token redeems at most ~1,560 in a 5-minute lifetime, so only a
+   * caller with the rate limit off can reach it, and its ~1.5 MB.
+   */
+  maxUsedPerCaller?: number;
 }
+
+/** Whose ledger a used token goes to: the HTTP token's name, else the session (stdio: ""). */
+export interface Redeemer {
+  tool: string;
+  args: string;
+  session: string;
+  owner: string;
+}
+
+export const DEFAULT_MAX_USED_PER_CALLER = 10_000;
 
 /** Short keys: the agent reads and repeats the token, so every character costs context. */
 interface Wire {
@@ -50,20 +66,22 @@ function fromWire(w: Wire): TokenClaims {
 }
 
 /**
- * Issues and checks HMAC-SHA256 signed, single-use confirmation tokens. Stateless except for the set of used
- * nonces, which is kept only until each token's expiry and is bounded.
+ * Issues and checks HMAC-SHA256 signed, single-use confirmation tokens. Stateless except for the used nonces,
+ * kept per caller only until each token's expiry, and bounded per caller.
  */
 export class ConfirmationTokens {
   private readonly key: Buffer;
-  private readonly used = new Map<string, number>();
-  private readonly maxUsed: number;
+  /** owner -> (nonce -> expiry); an owner's entry goes once its last nonce expired */
+  private readonly used = new Map<string, Map<string, number>>();
+  private readonly maxUsedPerCaller: number;
+  private sweptAt = 0;
 
   constructor(private readonly options: TokenOptions) {
     if (Buffer.byteLength(options.secret) < 32) {
       throw new Error("confirmation.secret must have at least 32 bytes (e.g. 32 random bytes, base64)");
     }
     this.key = createHmac("sha256", options.secret).update(CONTEXT).digest();
-    this.maxUsed = options.maxUsed ?? 10_000;
+    this.maxUsedPerCaller = options.maxUsedPerCaller ?? DEFAULT_MAX_USED_PER_CALLER;
   }
 
   get ttlMs(): number {
@@ -81,7 +99,7 @@ export class ConfirmationTokens {
    * Checks signature, binding and expiry, and on success marks the token used, so it works exactly once even if
    * the action then fails.
    */
-  verifyAndConsume(token: string, expected: { tool: string; args: string; session: string }): Verification {
+  verifyAndConsume(token: string, expected: Redeemer): Verification {
     const parts = token.split(".");
     if (parts.length !== 3 || parts[0] !== VERSION)
       return { ok: false, reason: "it is not a confirmation token" };
@@ -104,21 +122,46 @@ export class ConfirmationTokens {
     }
     const now = this.options.now();
     if (now >= claims.exp) return { ok: false, reason: "it has expired" };
-    this.prune(now);
-    if (this.used.has(claims.nonce)) return { ok: false, reason: "it has already been used" };
-    if (this.used.size >= this.maxUsed) {
+    this.sweep(now);
+    // A token is bound to its session and caller, so it can only ever be redeemed by this owner: its ledger is
+    // the only one that needs to know it was used.
+    const ledger = this.used.get(expected.owner) ?? new Map<string, number>();
+    prune(ledger, now);
+    if (ledger.has(claims.nonce)) return { ok: false, reason: "it has already been used" };
+    if (ledger.size >= this.maxUsedPerCaller) {
       // refusing is safe; forgetting a used nonce early would allow a replay
-      return { ok: false, reason: "too many confirmations are in flight; try again in a few minutes" };
+      return {
+        ok: false,
+        reason: `this caller has ${ledger.size} confirmations in flight, the most it may have; try again once some have expired (${Math.ceil(this.options.ttlMs / 60_000)} min at most)`,
+      };
     }
-    this.used.set(claims.nonce, claims.exp);
+    ledger.set(claims.nonce, claims.exp);
+    this.used.set(expected.owner, ledger);
     return { ok: true, claims };
+  }
+
+  /** Used tokens remembered now, all callers together (tests, diagnostics). */
+  usedCount(): number {
+    let n = 0;
+    for (const ledger of this.used.values()) n += ledger.size;
+    return n;
+  }
+
+  /** Forgets expired nonces of every caller, at most once per token lifetime, so idle callers free theirs. */
+  private sweep(now: number): void {
+    if (now - this.sweptAt < this.options.ttlMs) return;
+    this.sweptAt = now;
+    for (const [owner, ledger] of this.used) {
+      prune(ledger, now);
+      if (ledger.size === 0) this.used.delete(owner);
+    }
   }
 
   private mac(payload: string): string {
     return createHmac("sha256", this.key).update(`${VERSION}.${payload}`).digest("base64url");
   }
+}
 
-  private prune(now: number): void {
-    for (const [nonce, exp] of this.used) if (exp <= now) this.used.delete(nonce);
-  }
+function prune(ledger: Map<string, number>, now: number): void {
+  for (const [nonce, exp] of ledger) if (exp <= now) ledger.delete(nonce);
 }

@@ -2,6 +2,7 @@ import type { DigiCertClient } from "../../client/client.js";
 import { DigiCertError } from "../../client/errors.js";
 import type { Logger } from "../../logging.js";
 import { getReporting } from "../../operations/account.js";
+import { getCostReport } from "../../operations/finance.js";
 import {
   isSnapshotId,
   type RecordResult,
@@ -10,6 +11,7 @@ import {
   type SnapshotStore,
 } from "../../reporting/index.js";
 import { McpError } from "../../sdk/server.js";
+import { AccessPolicy } from "../access.js";
 import type { Progress } from "../progress.js";
 import { LATEST_ALIAS } from "./uris.js";
 
@@ -23,14 +25,16 @@ export interface ReportingDeps {
   /** a CertCentral DEVKEY is configured: offer the subaccount cost report */
   hasDevkey: boolean;
   /**
-   * The server's tool selection (createMcpServer's ExtensionContext.isToolSelected); the reporting tools are
-   * toolset "reporting", effect "read". Default: all on.
+   * What this caller may use (createMcpServer's ExtensionContext.access). The reporting tools are toolset
+   * "reporting", effect "read"; the reporting resources belong to get_account_reporting, the cost report to
+   * get_subaccount_cost_report; each prompt to the tools it names. Default: everything.
    */
-  isToolSelected?: (tool: {
-    name: string;
-    toolset?: string;
-    effect: "read" | "write" | "destructive";
-  }) => boolean;
+  access?: AccessPolicy;
+  /**
+   * Offer resources/subscribe (default true). False where updates cannot reach the client: stateless HTTP has
+   * no stream to send them on.
+   */
+  subscriptions?: boolean;
   /** refetch every maxAgeMs (at least a minute) while a client is subscribed to `latest` (default true) */
   pollWhileSubscribed?: boolean;
 }
@@ -58,10 +62,18 @@ export function reasonOf(err: unknown): string {
 export class ReportingContext {
   readonly maxAgeMs: number;
   readonly now: () => number;
+  readonly access: AccessPolicy;
+  /** the digicert://reporting/... resources (every subaccount's contracts, read with the parent key) */
+  readonly offersReportingResources: boolean;
+  /** the digicert://subaccounts/{id}/cost-report template (needs a DEVKEY too) */
+  readonly offersCostReport: boolean;
 
   constructor(readonly deps: ReportingDeps) {
     this.maxAgeMs = deps.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
     this.now = deps.now ?? Date.now;
+    this.access = deps.access ?? AccessPolicy.everything();
+    this.offersReportingResources = this.access.offersResourceOf(getReporting);
+    this.offersCostReport = deps.hasDevkey && this.access.offersResourceOf(getCostReport);
   }
 
   get store(): SnapshotStore {
@@ -168,8 +180,12 @@ export class ReportingContext {
     return [...this.certCentralIds].filter((id) => id.startsWith(prefix)).slice(0, 100);
   }
 
-  /** Subaccount ids of the newest stored snapshot, for completion. Never calls DigiCert. */
+  /**
+   * Subaccount ids of the newest stored snapshot, for completion. Never calls DigiCert; nothing for a caller the
+   * reporting data is not offered to (the ids come from it).
+   */
   async completeAccountIds(prefix: string): Promise<string[]> {
+    if (!this.offersReportingResources) return [];
     const meta = await this.store.latest();
     const snapshot = meta ? await this.store.read(meta.id) : undefined;
     if (!snapshot) return [];

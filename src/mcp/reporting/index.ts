@@ -10,14 +10,18 @@ export { DEFAULT_MAX_AGE_MS, type ReportingDeps } from "./context.js";
 export { LATEST_URI, TEMPLATES as REPORTING_TEMPLATES } from "./uris.js";
 
 /**
- * Reporting snapshots as MCP resources (latest, snapshots, CSV, summary, diff, cost report), tools and prompts.
- * Call before server.connect(): it declares the resources.subscribe capability.
+ * Reporting snapshots as MCP resources (latest, snapshots, CSV, summary, diff, cost report), tools and prompts,
+ * each only as far as deps.access offers it. Call before server.connect(): it declares the resources.subscribe
+ * capability (unless deps.subscriptions is false, or no reporting resource is offered).
  */
 export function registerReporting(server: McpServer, deps: ReportingDeps): void {
   const ctx = new ReportingContext(deps);
-  registerReportingResources(server, ctx);
-  registerReportingSubscriptions(server, ctx);
-  registerReportingTools(server, ctx);
+  // the view's ui:// page is a resource too: registered before registerReportingResources, which must come
+  // after every resource (it wraps resources/read to word refusals)
   registerContractsView(server, ctx);
+  registerReportingResources(server, ctx);
+  if (ctx.offersReportingResources && deps.subscriptions !== false)
+    registerReportingSubscriptions(server, ctx);
+  registerReportingTools(server, ctx);
   registerReportingPrompts(server, ctx);
 }

@@ -1,8 +1,11 @@
 import { z } from "zod";
+import { OPERATIONS } from "../../operations/index.js";
 import { normaliseDnsName } from "../../schemas/primitives.js";
 import type { GetPromptResult, McpServer } from "../../sdk/server.js";
 import { completable } from "../../sdk/server.js";
+import type { ToolFacts } from "../access.js";
 import type { ReportingContext } from "./context.js";
+import { reportingTool } from "./tools.js";
 import { LATEST_URI } from "./uris.js";
 
 // Prompt text never carries names, SANs or other values from DigiCert: it tells the agent which tools to call.
@@ -18,8 +21,43 @@ function user(text: string): GetPromptResult {
 
 const digits = (max: number) => z.string().regex(new RegExp(`^\\d{1,${max}}$`), "must be a whole number");
 
+/** A catalog operation by name, as the access policy sees it. */
+function catalogTool(name: string): ToolFacts {
+  const op = OPERATIONS.find((o) => o.name === name);
+  if (!op) throw new Error(`prompt names ${name}, which is no catalog tool`);
+  return op;
+}
+
+/**
+ * The tools each prompt tells the agent to call. A prompt is offered only when its caller is offered all of
+ * them: otherwise it would send the agent to a tool that does not exist for it.
+ */
+export const PROMPT_TOOLS: Record<string, ToolFacts[]> = {
+  renewal_review: [
+    reportingTool("list_expiring_contracts"),
+    catalogTool("get_acme_contract"),
+    reportingTool("reporting_summary"),
+  ],
+  subaccount_audit: [
+    reportingTool("reporting_summary"),
+    catalogTool("list_acme_credentials"),
+    catalogTool("list_api_keys"),
+    catalogTool("get_emergency_emails"),
+    reportingTool("list_expiring_contracts"),
+  ],
+  domain_coverage: [reportingTool("find_contracts_for_domain")],
+};
+
 export function registerReportingPrompts(server: McpServer, ctx: ReportingContext): void {
-  server.registerPrompt(
+  const offered = (prompt: string) => ctx.access.offersPromptFor(PROMPT_TOOLS[prompt] ?? []);
+  const registerPrompt: McpServer["registerPrompt"] = (name, config, cb) => {
+    const prompt = server.registerPrompt(name, config, cb);
+    // registered then removed, before connect (no list_changed), as the reporting tools are
+    if (!offered(name)) prompt.remove();
+    return prompt;
+  };
+
+  registerPrompt(
     "renewal_review",
     {
       title: "Renewal review",
@@ -45,7 +83,7 @@ export function registerReportingPrompts(server: McpServer, ctx: ReportingContex
     },
   );
 
-  server.registerPrompt(
+  registerPrompt(
     "subaccount_audit",
     {
       title: "Subaccount audit",
@@ -75,7 +113,7 @@ export function registerReportingPrompts(server: McpServer, ctx: ReportingContex
     },
   );
 
-  server.registerPrompt(
+  registerPrompt(
     "domain_coverage",
     {
       title: "Domain coverage",
@@ -96,7 +134,7 @@ export function registerReportingPrompts(server: McpServer, ctx: ReportingContex
           `1. Call find_contracts_for_domain with {"domain": ${JSON.stringify(name)}}.`,
           "2. Explain each match: exact or wildcard SAN, subaccount, product, status, valid_till. Note that a wildcard covers one label only.",
           "3. If nothing active covers it, or the coverage expires within 30 days, say so and suggest next steps (add the SAN to a contract, or renew).",
-          `The full report is in the resource ${LATEST_URI}.`,
+          ...(ctx.offersReportingResources ? [`The full report is in the resource ${LATEST_URI}.`] : []),
           DATA_RULE,
         ].join("\n"),
       );

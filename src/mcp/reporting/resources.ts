@@ -1,5 +1,6 @@
 import { driftText } from "../../client/answer.js";
 import { DigiCertError } from "../../client/errors.js";
+import { getReporting } from "../../operations/account.js";
 import { getCostReport } from "../../operations/finance.js";
 import { diffReports, renderSummaryMarkdown, summarizeReport, toCsv } from "../../reporting/index.js";
 import type { Variables } from "../../sdk/server.js";
@@ -11,7 +12,16 @@ import {
   ResourceTemplate,
 } from "../../sdk/server.js";
 import { RESOURCE_NOT_FOUND, type ReportingContext, reasonOf } from "./context.js";
-import { LATEST_ALIAS, LATEST_URI, snapshotUri, summaryUri, TEMPLATES } from "./uris.js";
+import { refuseUnavailableResources } from "./unavailable.js";
+import {
+  isCostReportUri,
+  isReportingUri,
+  LATEST_ALIAS,
+  LATEST_URI,
+  snapshotUri,
+  summaryUri,
+  TEMPLATES,
+} from "./uris.js";
 
 /** Snapshots offered in resources/list besides `latest`; older ones stay readable and completable. */
 const LISTED_SNAPSHOTS = 20;
@@ -27,7 +37,22 @@ function json(uri: URL, value: unknown): ReadResourceResult {
   return { contents: [{ uri: uri.href, mimeType: JSON_TYPE, text: JSON.stringify(value) }] };
 }
 
+/**
+ * The reporting resources this caller is offered (see ReportingContext.offersReportingResources), and a clear
+ * refusal for the others: neither listed nor read, and nothing fetched from DigiCert for them.
+ */
 export function registerReportingResources(server: McpServer, ctx: ReportingContext): void {
+  if (ctx.offersReportingResources) registerSnapshotResources(server, ctx);
+  if (ctx.offersCostReport) registerCostReport(server, ctx);
+  refuseUnavailableResources(server, ctx.access, [
+    ...(ctx.offersReportingResources ? [] : [{ matches: isReportingUri, owner: getReporting }]),
+    ...(ctx.deps.hasDevkey && !ctx.offersCostReport
+      ? [{ matches: isCostReportUri, owner: getCostReport }]
+      : []),
+  ]);
+}
+
+function registerSnapshotResources(server: McpServer, ctx: ReportingContext): void {
   const complete = { snapshot_id: (value: string) => ctx.completeIds(value) };
 
   server.registerResource(
@@ -150,41 +175,41 @@ export function registerReportingResources(server: McpServer, ctx: ReportingCont
       return json(uri, { from: from.meta, to: to.meta, diff: diffReports(from.report, to.report) });
     },
   );
+}
 
-  if (ctx.deps.hasDevkey) {
-    server.registerResource(
-      "subaccount-cost-report",
-      new ResourceTemplate(TEMPLATES.costReport, {
-        list: undefined,
-        complete: { subaccount_id: (v) => ctx.completeCertCentralIds(v) },
-      }),
-      {
-        title: "CertCentral subaccount cost report",
-        description:
-          "Order cost totals of one CertCentral subaccount (DEVKEY). Empty when it has no orders. The id is CertCentral's: nothing public says it equals the Partner subaccount id.",
-        mimeType: JSON_TYPE,
-      },
-      async (uri, variables, extra) => {
-        const raw = one(variables, "subaccount_id");
-        if (!/^[1-9]\d{0,15}$/.test(raw)) {
-          throw new McpError(RESOURCE_NOT_FOUND, `"${raw.slice(0, 40)}" is not a subaccount id`);
-        }
-        try {
-          const result = await ctx.deps.client.call(
-            getCostReport,
-            { subaccount_id: Number(raw) },
-            { signal: extra.signal },
-          );
-          if (!result.drift) ctx.rememberCertCentralId(Number(raw));
-          const warning = result.drift
-            ? `CertCentral's answer was not in the documented form (${driftText(result.drift)}); shown as sent.`
-            : undefined;
-          return json(uri, { subaccount_id: Number(raw), cost_report: result.data, warning });
-        } catch (err) {
-          const missing = err instanceof DigiCertError && err.status === 404;
-          throw new McpError(missing ? RESOURCE_NOT_FOUND : ErrorCode.InternalError, reasonOf(err));
-        }
-      },
-    );
-  }
+function registerCostReport(server: McpServer, ctx: ReportingContext): void {
+  server.registerResource(
+    "subaccount-cost-report",
+    new ResourceTemplate(TEMPLATES.costReport, {
+      list: undefined,
+      complete: { subaccount_id: (v) => ctx.completeCertCentralIds(v) },
+    }),
+    {
+      title: "CertCentral subaccount cost report",
+      description:
+        "Order cost totals of one CertCentral subaccount (DEVKEY). Empty when it has no orders. The id is CertCentral's: nothing public says it equals the Partner subaccount id.",
+      mimeType: JSON_TYPE,
+    },
+    async (uri, variables, extra) => {
+      const raw = one(variables, "subaccount_id");
+      if (!/^[1-9]\d{0,15}$/.test(raw)) {
+        throw new McpError(RESOURCE_NOT_FOUND, `"${raw.slice(0, 40)}" is not a subaccount id`);
+      }
+      try {
+        const result = await ctx.deps.client.call(
+          getCostReport,
+          { subaccount_id: Number(raw) },
+          { signal: extra.signal },
+        );
+        if (!result.drift) ctx.rememberCertCentralId(Number(raw));
+        const warning = result.drift
+          ? `CertCentral's answer was not in the documented form (${driftText(result.drift)}); shown as sent.`
+          : undefined;
+        return json(uri, { subaccount_id: Number(raw), cost_report: result.data, warning });
+      } catch (err) {
+        const missing = err instanceof DigiCertError && err.status === 404;
+        throw new McpError(missing ? RESOURCE_NOT_FOUND : ErrorCode.InternalError, reasonOf(err));
+      }
+    },
+  );
 }

@@ -13,6 +13,7 @@ import {
 } from "../../reporting/index.js";
 import { ownerOf } from "../../reporting/model.js";
 import type { CallToolResult, McpServer, ResourceLink } from "../../sdk/server.js";
+import type { ToolFacts } from "../access.js";
 import { annotationsFor } from "../annotations.js";
 import { compactInputJsonSchema, compactOutputJsonSchema, withJsonSchema } from "../json-schema.js";
 import { schemaJson } from "../precomputed-schemas.js";
@@ -60,7 +61,14 @@ export function output<S extends z.ZodRawShape>(tool: string, shape: S) {
 const read = (title: string) => annotationsFor({ effect: "read", idempotent: true, title });
 const SAN_PREVIEW = 5;
 
-function snapshotLinks(meta: SnapshotMeta): ResourceLink[] {
+/** What the access policy knows of every tool this file registers. */
+export function reportingTool(name: string): ToolFacts {
+  return { name, toolset: "reporting", effect: "read" };
+}
+
+/** Links to the snapshot's resources, none for a caller they are not offered to (they would not read). */
+function snapshotLinks(ctx: ReportingContext, meta: SnapshotMeta): ResourceLink[] {
+  if (!ctx.offersReportingResources) return [];
   return [
     {
       type: "resource_link",
@@ -99,8 +107,7 @@ function onlyAccount(report: Reporting, accountId: number): Reporting {
 }
 
 export function registerReportingTools(server: McpServer, ctx: ReportingContext): void {
-  const selected = (name: string) =>
-    ctx.deps.isToolSelected?.({ name, toolset: "reporting", effect: "read" }) ?? true;
+  const selected = (name: string) => ctx.access.offersTool(reportingTool(name));
   // Registered then removed (before connect, so no list_changed) keeps one typed call per tool.
   // Every result and error passes through the client's scrub, like the catalog tools': an error may echo an
   // argument, and an agent may have pasted a key into one.
@@ -139,8 +146,8 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
           const [a, b] = await Promise.all([ctx.store.read(previous.id), ctx.store.read(recorded.meta.id)]);
           if (a && b) changes = diffReports(a.report, b.report).counts;
         }
-        const links = snapshotLinks(recorded.meta);
-        if (changes && previous) {
+        const links = snapshotLinks(ctx, recorded.meta);
+        if (changes && previous && ctx.offersReportingResources) {
           links.push({
             type: "resource_link",
             uri: diffUri(previous.id, recorded.meta.id),
@@ -188,7 +195,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
       try {
         const snapshot = await ctx.snapshot(snapshot_id ?? "latest", progressFor(extra));
         const at = Date.parse(snapshot.meta.taken_at);
-        const links = snapshotLinks(snapshot.meta);
+        const links = snapshotLinks(ctx, snapshot.meta);
         if (account_id === undefined) {
           const previous = await ctx.previousOf(snapshot.meta);
           const summary = summarizeReport(snapshot.report, { nowMs: at, previous: previous?.report });
@@ -268,7 +275,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
         const from = from_id ? await ctx.snapshot(from_id) : await ctx.previousOf(to.meta);
         if (!from) {
           const note = `Only one snapshot (${to.meta.id}) is stored; take another later to compare.`;
-          return result(note, { from: null, to: to.meta, diff: null, note }, snapshotLinks(to.meta));
+          return result(note, { from: null, to: to.meta, diff: null, note }, snapshotLinks(ctx, to.meta));
         }
         const full = diffReports(from.report, to.report);
         const diff = limitDiff(full, limit);
@@ -289,8 +296,8 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
           diff.truncated ? ` (lists cut to ${limit}; full diff in the linked resource)` : ""
         }`;
         return result(text, { from: from.meta, to: to.meta, diff: compact }, [
-          link,
-          ...snapshotLinks(to.meta),
+          ...(ctx.offersReportingResources ? [link] : []),
+          ...snapshotLinks(ctx, to.meta),
         ]);
       } catch (err) {
         return failure(err);
@@ -331,7 +338,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
         return result(
           domainText(coverage.domain, matches, all.length, snapshot.meta.id),
           { snapshot_id: snapshot.meta.id, domain: coverage.domain, total: all.length, matches, truncated },
-          snapshotLinks(snapshot.meta),
+          snapshotLinks(ctx, snapshot.meta),
         );
       } catch (err) {
         return failure(err);
@@ -380,7 +387,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
             contracts,
             ...(next === undefined ? {} : { next_offset: next }),
           },
-          snapshotLinks(snapshot.meta),
+          snapshotLinks(ctx, snapshot.meta),
         );
       } catch (err) {
         return failure(err);

@@ -21,3 +21,13 @@ export const costReportUri = (subaccountId: number) => `digicert://subaccounts/$
 export function followsLatest(uri: string): boolean {
   return uri === LATEST_URI || uri.startsWith(`digicert://reporting/snapshots/${LATEST_ALIAS}`);
 }
+
+/** Every URI under digicert://reporting/: the snapshot data of get_account_reporting. */
+export function isReportingUri(uri: string): boolean {
+  return uri.startsWith("digicert://reporting/");
+}
+
+/** digicert://subaccounts/{id}/cost-report: the data of get_subaccount_cost_report. */
+export function isCostReportUri(uri: string): boolean {
+  return /^digicert:\/\/subaccounts\/[^/]*\/cost-report$/.test(uri);
+}
