@@ -13,7 +13,8 @@ import { args, fmt, report, startSandboxProcess, table, writeResults } from "./l
 import { connectInMemory, connectStdio, rawCall } from "./mcp-clients.mjs";
 
 const opts = args();
-const TOOLS_BUDGET = 6_000;
+// issue 17: all five annotations stated on every tool; the goal became at most 6,500 (was under 6,000)
+const TOOLS_BUDGET = 6_500;
 const BIG = opts.quick ? "100x100" : "1000x100"; // subaccounts x contracts (+ the demo seed)
 
 function measure(text) {

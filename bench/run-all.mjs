@@ -14,6 +14,7 @@ const BENCHMARKS = [
   { name: "agent-cost", file: "agent-cost.mjs", budgetMs: 300_000 },
   { name: "reporting", file: "reporting.mjs", budgetMs: 600_000 },
   { name: "scrub", file: "scrub.mjs", budgetMs: 60_000 },
+  { name: "app-page", file: "app-page.mjs", budgetMs: 300_000 },
 ];
 const only = typeof opts.only === "string" ? opts.only.split(",") : undefined;
 const selected = BENCHMARKS.filter((b) => !only || only.includes(b.name));

@@ -204,7 +204,9 @@ function addCertCentral(
 
 /**
  * Fills an empty store. Ids are fixed; timestamps are relative to `now` (whole seconds) so the demo always has
- * a contract inside and one outside the 30-day cancellation window.
+ * a contract inside and one outside the 30-day cancellation window, and every reporting view shows something on
+ * the first call: contracts expiring within 30 (10004), 60 (10007) and 90 days (10001), a canceled one (10005),
+ * a wildcard (*.example.com on 10001), and contracts in three subaccounts.
  */
 export function seedStore(store: Store, seed: SeedName, nowMs: number): SandboxKeys {
   const now = wholeSecond(nowMs);
@@ -249,7 +251,8 @@ export function seedStore(store: Store, seed: SeedName, nowMs: number): SandboxK
       credentialId: 40001,
       accountId: d.subFull,
       product: "ssl_dv_rapidssl",
-      ageDays: 40,
+      // a one-year term ending in 80 days: expiring within 90 (and outside the 30-day cancel window)
+      ageDays: 285,
       sans: ["example.com", "www.example.com", "*.example.com"],
     },
     now,
@@ -288,7 +291,8 @@ export function seedStore(store: Store, seed: SeedName, nowMs: number): SandboxK
       credentialId: 40004,
       accountId: d.subFull,
       product: "ssl_basic",
-      ageDays: 100,
+      // ends in 25 days: expiring within 30
+      ageDays: 340,
       sans: ["shop.example.org"],
       org: { details: EXAMPLE_RETAIL, validation: "OV", contacts: { organization_contact: CONTACT } },
     },
@@ -327,7 +331,8 @@ export function seedStore(store: Store, seed: SeedName, nowMs: number): SandboxK
       credentialId: d.credentials.active,
       accountId: d.subCerts,
       product: "ssl_dv_geotrust",
-      ageDays: 200,
+      // ends in 55 days: expiring within 60
+      ageDays: 310,
       sans: ["delta.example", "www.delta.example", "api.delta.example"],
       autoRenew: true,
       certificates: [

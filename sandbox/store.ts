@@ -229,6 +229,48 @@ export class Store {
     };
   }
 
+  // --- updates: every change a handler makes goes through one of these -------------------------------------
+
+  setEmails(account: Account, emails: readonly string[]): void {
+    account.emails = [...emails];
+  }
+
+  /** `value` undefined removes the override (the system default applies again). */
+  setSetting(account: Account, name: string, value: string | undefined): void {
+    if (value === undefined) account.settings.delete(name);
+    else account.settings.set(name, value);
+  }
+
+  /** Links the account's billing to a CertCentral account, whose cost report then knows the account's subaccounts. */
+  linkBilling(account: Account, certCentral: CertCentralAccount): void {
+    account.billingLink = certCentral.id;
+    const billed = account.kind === "parent" ? account.children : [account.id];
+    for (const id of billed) if (!certCentral.costs.has(id)) certCentral.costs.set(id, {});
+  }
+
+  setKeyStatus(key: ApiKeyRecord, status: ApiKeyRecord["status"]): void {
+    key.status = status;
+  }
+
+  updateContract(
+    contract: ContractRecord,
+    change: Partial<Pick<ContractRecord, "autoRenew" | "contacts" | "sans" | "canceledAt">>,
+  ): void {
+    if (change.autoRenew !== undefined) contract.autoRenew = change.autoRenew;
+    if (change.contacts !== undefined) contract.contacts = change.contacts;
+    if (change.sans !== undefined) contract.sans = [...change.sans];
+    if (change.canceledAt !== undefined) contract.canceledAt = change.canceledAt;
+  }
+
+  /** Revokes the given credentials of a contract (all when `ids` is undefined); revoked ones stay revoked. */
+  revokeCredentials(contract: ContractRecord, ids?: ReadonlySet<number>): void {
+    for (const cred of contract.credentials) if (!ids || ids.has(cred.id)) cred.status = "revoked";
+  }
+
+  addCredential(contract: ContractRecord, credential: CredentialRecord): void {
+    contract.credentials.push(credential);
+  }
+
   // --- lookups ---------------------------------------------------------------------------------------------
 
   account(id: number): Account | undefined {

@@ -53,6 +53,12 @@ function writeLicences(moduleIds) {
   return dirs.length;
 }
 
+// The contracts view (scripts/build-app.mjs), embedded: dist/bin has no dist/src next to it. Its module is
+// imported only when the view is read, so the page lands in a chunk of its own, not in the start-up file.
+const viewFile = join(srcDir, "mcp", "apps", "contracts-view.html");
+if (!existsSync(viewFile))
+  throw new Error("dist/src/mcp/apps/contracts-view.html missing: run `npm run build`");
+
 rmSync(outDir, { recursive: true, force: true });
 const moduleIds = new Set();
 await build({
@@ -61,7 +67,10 @@ await build({
   logLevel: "warn",
   // a string literal of the JSON (the code parses it), so the bundler can settle `typeof` at build time
   transform: {
-    define: { __DIGICERT_MCP_EMBEDDED_SCHEMAS__: JSON.stringify(JSON.stringify(precomputed.schemas)) },
+    define: {
+      __DIGICERT_MCP_EMBEDDED_SCHEMAS__: JSON.stringify(JSON.stringify(precomputed.schemas)),
+      __DIGICERT_MCP_CONTRACTS_VIEW_HTML__: JSON.stringify(readFileSync(viewFile, "utf8")),
+    },
   },
   plugins: [
     {

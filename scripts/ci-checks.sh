@@ -2,7 +2,8 @@
 # CI checks after `npm test` (which has built dist/): the artefacts users install and the clients they use.
 #   1. manifest.json: mcpb's own validator, and its tools = the server's tools/list
 #   2. the .mcpb bundle (the self-contained dist/bin), started like Claude Desktop
-#   3. the npm tarball: installed into an empty project, `npx digicert-partner-mcp --version`, stdio, exports
+#   3. the npm tarball, packed from a clean copy (prepack builds): installed into an empty project,
+#      `npx digicert-partner-mcp --version`, stdio, exports, and a smoke run on Node 22 and 24
 #   4. the MCP Inspector CLI (Node 22) against stdio and HTTP
 #   5. the MCP conformance suite (Node 22) against HTTP, with sessions and --stateless, with its baselines
 set -euo pipefail
@@ -23,8 +24,8 @@ bundle="$PWD/.tmp/digicert-partner-mcp-${version}.mcpb"
 step "manifest" npm run --silent check:manifest
 step "bundle build (self-contained dist/bin)" node scripts/build-bundle.mjs --out "$bundle"
 step "bundle run (like Claude Desktop)" env MCPB_BUNDLE="$bundle" npx vitest run test/packaging/bundle.test.ts
+step "node 22 and 24 (smoke runs, inspector, conformance)" bash -c 'bash scripts/install-node22.sh && bash scripts/install-node24.sh'
 step "npm package" node scripts/check-package.mjs
-step "node 22 for the inspector and conformance" bash scripts/install-node22.sh
 step "inspector" node scripts/inspector-check.mjs
 step "conformance (sessions)" node scripts/conformance.mjs
 step "conformance (stateless)" node scripts/conformance.mjs --stateless

@@ -3,7 +3,9 @@
 // server, as a user debugging it would (run `npm run build` first):
 //   stdio: `inspector --cli node dist/bin/cli.js --method tools/list`, then tools/call of a read-only tool;
 //   HTTP:  the same against `dist/bin/cli.js --http` with `--header "Authorization: Bearer …"`, plus a call
-//          without the header that must be refused.
+//          without the header that must be refused;
+//   confirmation: a destructive tool's two steps as two Inspector CLI runs (each a new session): refused in
+//          another session by default, finished with MCP_CONFIRMATION_BINDING=caller, and only once.
 // The server runs on its built-in sandbox (no DigiCert key in its environment).
 //
 // The inspector's postinstall (scripts/install-clients.mjs) is not needed: it only installs per-client
@@ -36,7 +38,7 @@ function log(text) {
   console.log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${text}`);
 }
 
-async function inspector(args, { expectFailure = false } = {}) {
+async function inspector(args, { expectFailure = false, toolErrorOk = false } = {}) {
   const full = [launcher, "--cli", "--format", "json", "--connect-timeout", "20000", ...args];
   const result = await runCommand(node22, full, { env: inspectorEnv, echo: false, timeoutMs: 120_000 });
   if (expectFailure) {
@@ -44,12 +46,15 @@ async function inspector(args, { expectFailure = false } = {}) {
       throw new Error(`expected the inspector to fail: ${args.join(" ")}\n${result.stdout}`);
     return result;
   }
-  if (result.code !== 0) {
+  // a tool result with isError: true makes the CLI exit non-zero after printing the result
+  const toolError = toolErrorOk && result.code !== 0 && result.stdout.trimStart().startsWith('{"result"');
+  if (result.code !== 0 && !toolError) {
     throw new Error(`inspector ${args.join(" ")} exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
   }
   let parsed;
   try {
-    parsed = JSON.parse(result.stdout);
+    // after a tool error, a second JSON line names the error: the first is the result
+    parsed = JSON.parse(toolError ? result.stdout.trim().split("\n")[0] : result.stdout);
   } catch {
     throw new Error(`inspector ${args.join(" ")} printed no JSON:\n${result.stdout}\n${result.stderr}`);
   }
@@ -82,6 +87,50 @@ function checkCall(json, tool, where) {
   if (!Array.isArray(json.content) || json.content.length === 0) {
     throw new Error(`${where}: ${tool} returned no content: ${JSON.stringify(json).slice(0, 500)}`);
   }
+}
+
+/**
+ * Preview in one Inspector CLI run, confirm in the next (a new session each): the way docs/clients.md gives.
+ * Returns the second run's result.
+ */
+async function twoSteps(target, auth, args) {
+  const call = (extra) =>
+    inspector(
+      [...target, ...auth, "--method", "tools/call", "--tool-name", "remove_sans", ...args, ...extra],
+      { toolErrorOk: true },
+    );
+  const preview = (await call([])).json;
+  const token = preview.structuredContent?.confirmation_token;
+  if (typeof token !== "string")
+    throw new Error(`no confirmation token: ${JSON.stringify(preview).slice(0, 300)}`);
+  return { token, result: (await call(["--tool-arg", `confirmation_token=${token}`])).json, call };
+}
+
+async function confirmationAcrossSessions(target) {
+  const args = ["--tool-arg", "acme_contract_id=10002", "--tool-arg", 'sans=["www.example.com"]'];
+  const bySession = await startHttpServer();
+  try {
+    const at = ["--server-url", bySession.url];
+    const auth = ["--header", `Authorization: Bearer ${bySession.token}`];
+    const { result } = await twoSteps([...target.slice(0, 2), ...at], auth, args);
+    if (!result.isError || !/another session/.test(JSON.stringify(result)))
+      throw new Error(`default binding: expected "another session": ${JSON.stringify(result).slice(0, 300)}`);
+    log("confirmation, default binding: the token is refused in the next CLI run (another session)");
+  } finally {
+    await bySession.stop();
+  }
+  const byCaller = await startHttpServer({ env: { MCP_CONFIRMATION_BINDING: "caller" } });
+  server = byCaller;
+  const at = ["--server-url", byCaller.url];
+  const auth = ["--header", `Authorization: Bearer ${byCaller.token}`];
+  const { result, call, token } = await twoSteps([...target.slice(0, 2), ...at], auth, args);
+  if (result.isError || result.structuredContent?.status !== "done")
+    throw new Error(`MCP_CONFIRMATION_BINDING=caller: not done: ${JSON.stringify(result).slice(0, 300)}`);
+  log("confirmation, MCP_CONFIRMATION_BINDING=caller: preview in one CLI run, done in the next");
+  const replay = (await call(["--tool-arg", `confirmation_token=${token}`])).json;
+  if (!replay.isError || !/already been used|changed/.test(JSON.stringify(replay)))
+    throw new Error(`replay was not refused: ${JSON.stringify(replay).slice(0, 300)}`);
+  log("confirmation: the same token in a third CLI run → refused");
 }
 
 let failed = false;
@@ -119,6 +168,10 @@ try {
   log(
     `http: without the bearer token → refused (exit ${refused.code}): ${why.trim().split("\n")[0]?.slice(0, 160)}`,
   );
+
+  await server.stop();
+  server = undefined;
+  await confirmationAcrossSessions(httpTarget);
   log("inspector check passed");
 } catch (err) {
   failed = true;

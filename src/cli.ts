@@ -2,13 +2,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Credentials } from "./client/credentials.js";
 import { type Config, ConfigError, helpText, loadConfig, loadTokensFile, parseArgv } from "./config/index.js";
 import { createLogger, type Logger } from "./logging.js";
 import type { ToolSelection } from "./mcp/select.js";
+import { Client, InMemoryTransport } from "./sdk/client.js";
+import type { McpServer } from "./sdk/server.js";
 import type { RunningTransport, ServerContext } from "./transports/types.js";
 import { PACKAGE_NAME, packageVersion } from "./version.js";
 
@@ -173,10 +172,12 @@ async function serve(config: Config, version: string): Promise<number> {
       mode: config.confirmation.mode,
       secret: config.confirmation.secret,
       ttlMs: config.confirmation.ttlMs,
+      binding: config.confirmation.binding,
     },
     confirmationTokens,
     audit,
     transport: config.transport,
+    resultText: config.resultText,
   });
   const forConnection = (context?: ServerContext) => createServer(config, context);
 
@@ -307,6 +308,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       case "hash-token": {
         const { hashToken } = await import("./cli/hash-token.js");
         return await hashToken(args.rest, process);
+      }
+      case "doctor": {
+        const { doctor } = await import("./cli/doctor.js");
+        return await doctor(args.rest, env, version);
       }
       case "serve":
         return await serve(loadConfig(env, argv), version);

@@ -32,7 +32,7 @@ const { values } = parseArgs({
     clients: { type: "string", default: "50" },
     "idle-seconds": { type: "string", default: "10" },
     "heap-snapshots": { type: "string" },
-    // e.g. "--max-old-space-size=96": V8 options for the server process (see docs/reliability.md, memory)
+    // V8 options for the server process, e.g. --server-node-args=--max-old-space-size=96 (docs/reliability.md)
     "server-node-args": { type: "string", default: "" },
   },
 });

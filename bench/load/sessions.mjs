@@ -1,6 +1,7 @@
 // Load (b): 1,000 sequential MCP sessions over Streamable HTTP (open, initialize, list tools, call one tool,
 // close), with the server in this process so its memory and handles can be measured: RSS, heap (after GC) and
-// process.getActiveResourcesInfo() before and after, and the open-session count back to 0.
+// process.getActiveResourcesInfo() before and after, and the open-session count back to 0. Then 50 sessions
+// open at once: the heap (after GC) while they are open and after they closed.
 // Run after `npx tsc -p .`:  node --expose-gc bench/load/sessions.mjs [--sessions 1000]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -67,6 +68,7 @@ const server = await startHttpServer(
     maxBodyBytes: 1_048_576,
     sessionIdleMs: 60_000,
     maxSessions: 100,
+    maxSessionsPerToken: 100,
     rateLimit: { perMinute: 0, burst: 1 },
   },
   { createServer: (context) => factory({}, context), logger, version: "0.0.0-load" },
@@ -133,6 +135,28 @@ await sleep(200);
 const after = await measure();
 times.sort((a, b) => a - b);
 
+// Then CONCURRENT sessions open at once, all idle: what one open session holds, and that closing them gives
+// it back (heap after GC back where it was; every session gone from the server).
+const CONCURRENT = 50;
+async function openSession() {
+  const transport = new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
+    requestInit: { headers: { authorization: `Bearer ${token}` } },
+  });
+  const client = new Client({ name: "load-sessions-open", version: "0" });
+  await client.connect(transport);
+  await client.callTool({ name: "get_acme_contract", arguments: { acme_contract_id: DEMO.contracts.dv } });
+  return { client, transport };
+}
+let open = await Promise.all(Array.from({ length: CONCURRENT }, openSession));
+const whileOpen = await measure();
+for (const { client, transport } of open) {
+  await transport.terminateSession();
+  await client.close();
+}
+open = [];
+await sleep(200);
+const afterConcurrent = await measure();
+
 await server.close();
 for (const p of profiles.values()) await p.client.close();
 await sandbox.close();
@@ -161,6 +185,13 @@ const report = {
   heap_growth_mb: Number((after.heap_used_mb - before.heap_used_mb).toFixed(1)),
   heap_growth_second_half_mb: Number((after.heap_used_mb - middle.heap_used_mb).toFixed(1)),
   resource_growth: resourceGrowth,
+  concurrent: {
+    sessions: CONCURRENT,
+    open: whileOpen,
+    after_close: afterConcurrent,
+    heap_per_open_session_mb: Number(((whileOpen.heap_used_mb - after.heap_used_mb) / CONCURRENT).toFixed(2)),
+    heap_after_close_growth_mb: Number((afterConcurrent.heap_used_mb - after.heap_used_mb).toFixed(1)),
+  },
 };
 console.log(JSON.stringify(report, null, 2));
 // Pass: every session done and closed, no handle left behind, heap within a few MB of where it started.
@@ -169,6 +200,9 @@ const ok =
   after.sessions === 0 &&
   Object.keys(resourceGrowth).length === 0 &&
   report.heap_growth_mb < 8 &&
-  report.heap_growth_second_half_mb < 2;
+  report.heap_growth_second_half_mb < 2 &&
+  whileOpen.sessions === CONCURRENT &&
+  afterConcurrent.sessions === 0 &&
+  report.concurrent.heap_after_close_growth_mb < 2;
 if (!ok) console.error("FAILED: sessions left open, handles grew, or the heap kept growing");
 process.exitCode = ok ? 0 : 1;

@@ -68,7 +68,8 @@ export const accountHandlers = {
       createdAt: ctx.now,
     });
     // The cost report knows every subaccount of the CertCentral account that bills it (billing fallback).
-    if (parent.billingLink !== null) store.certCentral.get(parent.billingLink)?.costs.set(account.id, {});
+    const billing = parent.billingLink === null ? undefined : store.certCentral.get(parent.billingLink);
+    if (billing) store.linkBilling(parent, billing);
     const key = store.addApiKey({
       id: store.nextId("apiKey"),
       accountId: account.id,
@@ -91,7 +92,7 @@ export const accountHandlers = {
 
   add_emergency_emails: handler(addEmergencyEmails, (ctx) => {
     const account = callerOf(ctx).account;
-    account.emails = mergeEmails(account.emails, ctx.body.emergency_contact_emails);
+    ctx.store.setEmails(account, mergeEmails(account.emails, ctx.body.emergency_contact_emails));
     return noContent();
   }),
 
@@ -105,7 +106,7 @@ export const accountHandlers = {
         "at least one emergency contact email must remain configured; add another before removing these",
       );
     }
-    account.emails = remaining;
+    ctx.store.setEmails(account, remaining);
     return noContent();
   }),
 
@@ -136,8 +137,7 @@ export const accountHandlers = {
       );
     }
     // Setting the system default removes the override, so a later GET shows is_default: true (W21).
-    if (value === def.systemDefault) account.settings.delete(name);
-    else account.settings.set(name, value);
+    ctx.store.setSetting(account, name, value === def.systemDefault ? undefined : value);
     return ok(settingView(account, name));
   }),
 };

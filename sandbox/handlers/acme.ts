@@ -59,7 +59,7 @@ type OrganizationBody = Partial<OrganizationDetails> & Parameters<typeof contact
 
 function applyOrganization(store: Store, c: ContractRecord, org: OrganizationBody, contacts: Contacts) {
   changeOrganization(store, c, detailsOf(org));
-  c.contacts = contacts;
+  store.updateContract(c, { contacts });
 }
 
 export const acmeHandlers = {
@@ -120,7 +120,7 @@ export const acmeHandlers = {
       applyOrganization(store, contract, org as OrganizationBody, contacts as Contacts);
     }
     // Full replacement: an omitted auto_renew resets to false (S3).
-    contract.autoRenew = body.auto_renew ?? false;
+    store.updateContract(contract, { autoRenew: body.auto_renew ?? false });
     return ok(contractView(store, contract));
   }),
 
@@ -140,9 +140,9 @@ export const acmeHandlers = {
       const contacts: Contacts = { ...contract.contacts, ...contactsOf(patch) };
       requireOrganization(type, details, contacts);
       changeOrganization(store, contract, detailsOf(details));
-      contract.contacts = contacts;
+      store.updateContract(contract, { contacts });
     }
-    if (body.auto_renew !== undefined) contract.autoRenew = body.auto_renew;
+    store.updateContract(contract, { autoRenew: body.auto_renew });
     return ok(contractView(store, contract));
   }),
 
@@ -157,10 +157,8 @@ export const acmeHandlers = {
         `ACME contract ${contract.id} was created more than 30 days ago and can no longer be canceled; set auto_renew to false to stop renewal`,
       );
     }
-    contract.canceledAt = ctx.now;
-    contract.sans = [];
-    contract.autoRenew = false;
-    for (const cred of contract.credentials) cred.status = "revoked";
+    ctx.store.updateContract(contract, { canceledAt: ctx.now, sans: [], autoRenew: false });
+    ctx.store.revokeCredentials(contract);
     return noContent();
   }),
 
@@ -174,7 +172,7 @@ export const acmeHandlers = {
         `a contract holds at most ${MAX_SANS_PER_CONTRACT} SANs; this would make ${merged.length}`,
       );
     }
-    contract.sans = merged;
+    ctx.store.updateContract(contract, { sans: merged });
     return noContent();
   }),
 
@@ -189,7 +187,7 @@ export const acmeHandlers = {
         "a contract must keep at least one SAN; cancel the contract instead of removing all of them",
       );
     }
-    contract.sans = remaining;
+    ctx.store.updateContract(contract, { sans: remaining });
     return noContent();
   }),
 

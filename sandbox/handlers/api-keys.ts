@@ -56,7 +56,7 @@ export const apiKeyHandlers = {
 
   set_api_key_status: handler(setApiKeyStatus, (ctx) => {
     const key = visibleKey(ctx.store, callerOf(ctx), ctx.params.api_key_id);
-    key.status = ctx.body.status;
+    ctx.store.setKeyStatus(key, ctx.body.status);
     return noContent();
   }),
 };

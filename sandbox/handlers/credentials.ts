@@ -20,7 +20,7 @@ export const credentialHandlers = {
   revoke_all_acme_credentials: handler(revokeAllCredentials, (ctx) => {
     const contract = ownContract(ctx.store, callerOf(ctx), ctx.params.acme_contract_id);
     assertActive(contract);
-    for (const cred of contract.credentials) cred.status = "revoked";
+    ctx.store.revokeCredentials(contract);
     return noContent();
   }),
 
@@ -31,18 +31,16 @@ export const credentialHandlers = {
     if (!cred) {
       throw notFound(`credential ${ctx.params.credential_id} not found on ACME contract ${contract.id}`);
     }
-    cred.status = "revoked";
+    ctx.store.revokeCredentials(contract, new Set([cred.id]));
     return noContent();
   }),
 
   regenerate_acme_credentials: handler(regenerateCredentials, (ctx) => {
     const contract = ownContract(ctx.store, callerOf(ctx), ctx.params.acme_contract_id);
     assertActive(contract);
-    if (ctx.body.revoke_existing !== false) {
-      for (const cred of contract.credentials) cred.status = "revoked";
-    }
+    if (ctx.body.revoke_existing !== false) ctx.store.revokeCredentials(contract);
     const cred = ctx.store.newCredential(ctx.now);
-    contract.credentials.push(cred);
+    ctx.store.addCredential(contract, cred);
     return ok({
       acme_contract_id: contract.id,
       acme_directory_url: directoryUrl(contract),

@@ -8,13 +8,7 @@ export const financeHandlers = {
     const account = callerOf(ctx).account;
     const certCentral = certCentralOf(ctx);
     // Re-linking replaces the previous link; there is no unlink endpoint (W23).
-    account.billingLink = certCentral.id;
-    if (account.kind === "parent") {
-      for (const child of account.children)
-        if (!certCentral.costs.has(child)) certCentral.costs.set(child, {});
-    } else if (!certCentral.costs.has(account.id)) {
-      certCentral.costs.set(account.id, {});
-    }
+    ctx.store.linkBilling(account, certCentral);
     return noContent();
   }),
 

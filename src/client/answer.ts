@@ -76,27 +76,104 @@ interface Comparison {
   extra: Set<string>;
   /** optional fields of the expected shape the answer lacks */
   absent: Set<string>;
+  /** set by answerShape: every path of the answer, recorded as the walk passes it */
+  paths?: Map<string, PathRecord>;
+  /** set by answerShape: the absent fields the expected shape requires */
+  required?: Set<string>;
 }
 
-function compare(schema: Json, value: unknown, path: string, out: Comparison, depth = 0): void {
+/** How a path of the answer stands against the expected shape (see ShapePath). */
+type Standing = "expected" | "extra" | "unchecked";
+
+interface PathRecord {
+  types: Set<string>;
+  standing: Standing;
+  /** some value here had a type the expected shape does not allow */
+  otherType: boolean;
+  items: Set<string>;
+}
+
+/** Whether the value has a type the schema (or one of its anyOf branches) allows. */
+function fits(schema: Json, value: unknown): boolean {
+  const anyOf = schema.anyOf ?? schema.oneOf;
+  if (Array.isArray(anyOf)) return (anyOf as Json[]).some((b) => fits(b, value));
+  return accepts(schema, value);
+}
+
+/** List lengths in buckets: how big a list is says something about its form, its exact length about the account. */
+export function lengthBucket(n: number): string {
+  const bucket = LENGTH_BUCKETS.find(([top]) => n <= top);
+  return bucket ? bucket[1] : ">1000";
+}
+
+const LENGTH_BUCKETS: [number, string][] = [
+  [0, "0"],
+  [1, "1"],
+  [5, "2-5"],
+  [20, "6-20"],
+  [100, "21-100"],
+  [1000, "101-1000"],
+];
+
+const MAX_SHAPE_PATHS = 300;
+
+function record(out: Comparison, path: string, value: unknown, schema: Json | undefined, standing: Standing) {
+  const paths = out.paths;
+  if (!paths) return;
+  let at = paths.get(path);
+  if (!at) {
+    if (paths.size >= MAX_SHAPE_PATHS) return;
+    at = { types: new Set(), standing, otherType: false, items: new Set() };
+    paths.set(path, at);
+  }
+  at.types.add(typeName(value));
+  if (schema && !fits(schema, value)) at.otherType = true;
+  if (Array.isArray(value)) at.items.add(lengthBucket(value.length));
+}
+
+/**
+ * The one walk of an answer against the expected JSON Schema: collects unexpected and absent fields (the
+ * tolerant reader) and, for answerShape, every path with its types. `schema` is undefined below a field the
+ * expected shape does not name (`extra`) or whose contents it does not describe (`unchecked`).
+ */
+function compare(
+  schema: Json | undefined,
+  value: unknown,
+  path: string,
+  out: Comparison,
+  depth = 0,
+  standing: Standing = "expected",
+): void {
+  record(out, path, value, schema, standing);
   if (depth > 8 || value === null || typeof value !== "object") return;
-  const node = branchFor(schema, value);
+  const node = schema && branchFor(schema, value);
+  const below: Standing = standing === "extra" ? "extra" : "unchecked";
   if (Array.isArray(value)) {
-    const items = node.items;
-    if (items && typeof items === "object") {
-      for (const item of value.slice(0, 50)) compare(items as Json, item, `${path}[]`, out, depth + 1);
+    const items = node?.items && typeof node.items === "object" ? (node.items as Json) : undefined;
+    if (!items && !out.paths) return;
+    for (const item of value.slice(0, 50)) {
+      compare(items, item, `${path}[]`, out, depth + 1, items ? standing : below);
     }
     return;
   }
-  const props = node.properties as Record<string, Json> | undefined;
-  if (!props) return;
-  const record = value as Json;
-  for (const [key, child] of Object.entries(record)) {
-    const expected = props[key];
-    if (expected) compare(expected, child, join(path, key), out, depth + 1);
-    else out.extra.add(`${join(path, key)}: not expected`);
+  const props = node?.properties as Record<string, Json> | undefined;
+  if (!props && !out.paths) return;
+  const fields = value as Json;
+  for (const [key, child] of Object.entries(fields)) {
+    const expected = props?.[key];
+    if (expected) compare(expected, child, join(path, key), out, depth + 1, standing);
+    else {
+      if (props) out.extra.add(`${join(path, key)}: not expected`);
+      if (out.paths) compare(undefined, child, join(path, key), out, depth + 1, props ? "extra" : below);
+    }
   }
-  for (const key of Object.keys(props)) if (!(key in record)) out.absent.add(`${join(path, key)}: missing`);
+  if (!props) return;
+  const required = Array.isArray(node?.required) ? (node.required as string[]) : [];
+  for (const key of Object.keys(props)) {
+    if (key in fields) continue;
+    out.absent.add(`${join(path, key)}: missing`);
+    if (required.includes(key)) out.required?.add(join(path, key));
+  }
 }
 
 function issueText(issue: z.core.$ZodIssue, body: unknown): string {
@@ -164,4 +241,58 @@ function mixed(wrong: string[], unexpected: string[]): Drift {
 /** "eab_set: missing, key: not expected (and 2 more)": a drift in one line, for logs and warnings. */
 export function driftText(d: Drift): string {
   return d.paths.join(", ") + (d.more ? ` (and ${d.more} more)` : "");
+}
+
+/**
+ * One path of an answer as the shape report shows it. `match`: a field the code expects, of a type it allows;
+ * `other type`: expected, but of another type; `extra`: a field the code does not expect (and all below it);
+ * `missing`: required but in no item of the answer; `absent`: optional and in no item; `unchecked`: inside a
+ * field whose contents the code takes as they come (e.g. `eab_set`).
+ */
+export interface ShapePath {
+  /** e.g. "api_keys[].status"; "(answer)" for the whole answer; a key not shaped like a field name is `<key>` */
+  path: string;
+  /** JSON types seen there: object, array, string, integer, number, boolean, null */
+  types: string[];
+  status: "match" | "other type" | "extra" | "missing" | "absent" | "unchecked";
+  /** for lists: their lengths, bucketed ("0", "1", "2-5", "6-20", "21-100", "101-1000", ">1000") */
+  items?: string[];
+}
+
+/** The redacted shape of one answer: field paths, JSON types and bucketed list lengths; never a value. */
+export interface AnswerShape {
+  body: "json" | "empty" | "not JSON";
+  paths: ShapePath[];
+}
+
+/**
+ * The shape of an answer compared with what the catalog expects of `op`, by the same walk as readAnswer. Only
+ * paths (keys shaped like field names), JSON types and list-length buckets: nothing of the values.
+ */
+export function answerShape(op: Operation, text: string): AnswerShape {
+  const body = text.trim();
+  if (body === "") return { body: "empty", paths: [] };
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { body: "not JSON", paths: [] };
+  }
+  const seen: Comparison = { extra: new Set(), absent: new Set(), paths: new Map(), required: new Set() };
+  if (op.response) compare(jsonSchemaOf(op.response), json, "", seen);
+  else compare(undefined, json, "", seen, 0, "extra");
+  const paths: ShapePath[] = [];
+  for (const [path, at] of seen.paths ?? []) {
+    const status =
+      at.standing !== "expected" ? at.standing : at.otherType ? "other type" : ("match" as const);
+    const entry: ShapePath = { path: path || "(answer)", types: [...at.types].sort(), status };
+    if (at.items.size) entry.items = [...at.items];
+    paths.push(entry);
+  }
+  for (const absent of seen.absent) {
+    const path = absent.slice(0, absent.lastIndexOf(": missing"));
+    if (seen.paths?.has(path)) continue;
+    paths.push({ path, types: [], status: seen.required?.has(path) ? "missing" : "absent" });
+  }
+  return { body: "json", paths };
 }

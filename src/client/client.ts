@@ -12,7 +12,7 @@ import {
 } from "../operations/index.js";
 import { type Drift, driftText, readAnswer } from "./answer.js";
 import { allSecrets, type Credentials, type SelectedKeys, selectKeys } from "./credentials.js";
-import { DigiCertError, parseErrorBody } from "./errors.js";
+import { DigiCertError, isApiErrorBody, parseErrorBody } from "./errors.js";
 import { scrub, scrubDeep } from "./redact.js";
 import {
   backoffDelay,
@@ -73,10 +73,23 @@ export interface ClientOptions {
    * tokens, which an agent may paste into an argument that an error then echoes.
    */
   secrets?: readonly string[];
+  /** told of each 2xx answer as DigiCert sent it, before it is read (`doctor` describes its shape) */
+  onAnswer?: (op: Operation, status: number, text: string) => void;
 }
+
+/**
+ * What a call is doing while the caller waits, for a caller that shows progress (the MCP layer turns these into
+ * notifications/progress). Plain data, so the client stays free of MCP: a waiting retry (DigiCert's Retry-After
+ * or our backoff) and the answer's arrival (before it is parsed).
+ */
+export type CallProgress =
+  | { kind: "wait"; ms: number; attempt: number; reason: "retry-after" | "backoff"; status?: number }
+  | { kind: "received"; bytes: number; status: number };
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /** told what the call is doing; must not throw (a throw is ignored) */
+  onProgress?: (event: CallProgress) => void;
 }
 
 interface CallMeta {
@@ -136,6 +149,7 @@ export class DigiCertClient {
   private readonly secrets: string[];
   private readonly userAgent: string;
   private readonly random: () => number;
+  private readonly onAnswer: ClientOptions["onAnswer"];
 
   constructor(options: ClientOptions) {
     this.baseUrl = (options.baseUrl ?? DIGICERT_ORIGIN).replace(/\/+$/, "");
@@ -150,6 +164,7 @@ export class DigiCertClient {
     this.secrets = [...new Set([...allSecrets(options.credentials), ...(options.secrets ?? [])])];
     this.userAgent = options.userAgent ?? "digicert-partner-mcp";
     this.random = options.random ?? Math.random;
+    this.onAnswer = options.onAnswer;
     this.ownsDispatcher = !options.dispatcher;
     this.dispatcher = options.dispatcher;
   }
@@ -206,7 +221,7 @@ export class DigiCertClient {
     const url = this.baseUrl + renderPath(op, params);
     const call = callSignal(this.timeouts.totalMs, options.signal);
     try {
-      return (await this.send(op, url, body, keys, call.signal, options.signal)) as CallResult<ResponseOf<O>>;
+      return (await this.send(op, url, body, keys, call.signal, options)) as CallResult<ResponseOf<O>>;
     } finally {
       call.done();
     }
@@ -257,8 +272,16 @@ export class DigiCertClient {
     body: Record<string, unknown> | undefined,
     keys: SelectedKeys,
     signal: AbortSignal,
-    callerSignal: AbortSignal | undefined,
+    options: CallOptions,
   ): Promise<CallResult> {
+    const callerSignal = options.signal;
+    const tell = (event: CallProgress) => {
+      try {
+        options.onProgress?.(event);
+      } catch {
+        // a failing progress sink must not fail the call
+      }
+    };
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers = this.headers(keys, payload !== undefined);
     const path = new URL(url).pathname;
@@ -283,6 +306,7 @@ export class DigiCertClient {
         status = res.statusCode;
         retryAfter = res.headers["retry-after"];
         text = await res.body.text();
+        tell({ kind: "received", bytes: Buffer.byteLength(text), status });
       } catch (err) {
         const failure = this.networkFailure(op, err, signal, callerSignal, attempt);
         this.logger?.debug(
@@ -294,13 +318,9 @@ export class DigiCertClient {
         // caller's cancellation are not.
         const transient = failure.kind === "network" || (failure.kind === "timeout" && !signal.aborted);
         if (transient && retryable && attempt <= this.retry.retries) {
-          await this.pause(
-            backoffDelay(this.retry, attempt - 1, this.random),
-            signal,
-            op,
-            callerSignal,
-            attempt,
-          );
+          const ms = backoffDelay(this.retry, attempt - 1, this.random);
+          tell({ kind: "wait", ms, attempt, reason: "backoff" });
+          await this.pause(ms, signal, op, callerSignal, attempt);
           continue;
         }
         throw failure;
@@ -314,19 +334,15 @@ export class DigiCertClient {
         return this.answer(op, status, text, keys, attempt);
       }
       if (op.idempotent && isTransientStatus(status) && attempt <= this.retry.retries) {
-        // 503 may carry Retry-After as well as 429 (RFC 9110 §10.2.3): DigiCert's maintenance windows
+        // 503 may carry Retry-After as well as 429 (RFC 9110 §10.2.3)
         const wait = status === 429 || status === 503 ? parseRetryAfter(retryAfter) : undefined;
         if (
           wait === undefined ||
           (wait <= this.retry.maxRetryAfterMs && performance.now() + wait < deadline)
         ) {
-          await this.pause(
-            wait ?? backoffDelay(this.retry, attempt - 1, this.random),
-            signal,
-            op,
-            callerSignal,
-            attempt,
-          );
+          const ms = wait ?? backoffDelay(this.retry, attempt - 1, this.random);
+          tell({ kind: "wait", ms, attempt, reason: wait === undefined ? "backoff" : "retry-after", status });
+          await this.pause(ms, signal, op, callerSignal, attempt);
           continue;
         }
       }
@@ -356,6 +372,7 @@ export class DigiCertClient {
     keys: SelectedKeys,
     attempts: number,
   ): CallResult {
+    this.onAnswer?.(op, status, text);
     const { data, drift } = readAnswer(op, text);
     const meta = { status, attempts, keyUsed: keys.label };
     if (!drift) return { ...meta, data };
@@ -418,7 +435,7 @@ export class DigiCertClient {
   ): DigiCertError {
     const parsed = parseErrorBody(text);
     const apiMessage = parsed.message ? scrub(parsed.message, this.secrets) : undefined;
-    const hint = hintFor(op, status, keys, retryAfter, parsed.code !== undefined);
+    const hint = hintFor(op, status, keys, retryAfter, isApiErrorBody(text));
     const write = op.effect !== "read";
     // A gateway error on a write does not say whether DigiCert applied it.
     const unknown = write && (status === 502 || status === 504 || status === 500 || status === 503);
@@ -459,7 +476,7 @@ function hintFor(
   status: number,
   keys: SelectedKeys,
   retryAfter: string | string[] | undefined,
-  /** the body is DigiCert's error envelope ({"errors":[{"code",...}]}), not a proxy's or web server's page */
+  /** the body reads like an API error (isApiErrorBody), not a web server's or proxy's page */
   fromDigiCert: boolean,
 ): string | undefined {
   switch (status) {

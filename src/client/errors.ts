@@ -100,3 +100,19 @@ function readItem(item: unknown): { code?: string; message?: string } {
         : undefined;
   return { code, message };
 }
+
+/**
+ * Whether an error body reads like an API's error (JSON with `errors`, `error`, `code` or `message`), not a
+ * web server's or proxy's page (HTML, plain text, empty). The Partner API's error shape is undocumented, so any
+ * of the shapes parseErrorBody reads counts.
+ */
+export function isApiErrorBody(text: string): boolean {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  if (!body || typeof body !== "object" || Array.isArray(body)) return false;
+  return ["errors", "error", "code", "message"].some((k) => k in body);
+}

@@ -3,10 +3,10 @@ import { SECRET_FLAG, secretFlagMessage } from "./secrets.js";
 import { type SettingId, settingByFlag } from "./settings.js";
 
 export interface ParsedArgs {
-  command: "serve" | "help" | "version" | "sandbox" | "hash-token";
+  command: "serve" | "help" | "version" | "sandbox" | "hash-token" | "doctor";
   /** values given on the command line, by setting (switches: "true") */
   values: Partial<Record<SettingId, string>>;
-  /** arguments after the `sandbox` or `hash-token` subcommand */
+  /** arguments after the `sandbox`, `hash-token` or `doctor` subcommand */
   rest: string[];
 }
 
@@ -16,7 +16,7 @@ export function parseArgv(argv: readonly string[]): ParsedArgs {
   let command: ParsedArgs["command"] = "serve";
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (i === 0 && (arg === "sandbox" || arg === "hash-token"))
+    if (i === 0 && (arg === "sandbox" || arg === "hash-token" || arg === "doctor"))
       return { command: arg, values, rest: argv.slice(1) };
     if (arg === "-h") {
       command = "help";

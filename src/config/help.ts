@@ -1,3 +1,4 @@
+import { TOOLSET_INFO } from "../operations/index.js";
 import { SETTINGS, type Setting, type SettingGroup } from "./settings.js";
 
 function flagLabel(s: Setting): string | undefined {
@@ -14,6 +15,8 @@ export function helpText(version: string): string {
     "  digicert-partner-mcp sandbox [--port N]   run only the local DigiCert API emulator",
     "  digicert-partner-mcp hash-token           read an HTTP token on stdin, print its SHA-256 for",
     "                                            MCP_HTTP_TOKENS_FILE",
+    "  digicert-partner-mcp doctor [--json] [--shape-report FILE]",
+    "                                            check the configured keys with GET requests only",
     "",
     "With no DigiCert key and no base URL configured, the built-in sandbox is started and used.",
     "Secrets (keys, tokens) are read from the environment only, never from the command line.",
@@ -30,6 +33,8 @@ export function helpText(version: string): string {
       for (const line of wrap(text, 76)) lines.push(`      ${line}`);
     }
   }
+  lines.push("", "Toolsets (--toolsets, and toolsets in the tokens file):");
+  for (const t of TOOLSET_INFO) lines.push(`  ${t.name.padEnd(10)} ${t.description}`);
   return `${lines.join("\n")}\n`;
 }
 

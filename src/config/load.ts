@@ -175,6 +175,7 @@ export function loadConfig(environment: Env, argv: readonly string[]): Config {
     secret: confirmationSecretEnv ?? randomBytes(32).toString("base64url"),
     secretFromEnv: confirmationSecretEnv !== undefined,
     ttlMs: int("confirmationTtlMs", 1_000, 24 * 3_600_000),
+    binding: confirmationBinding(envValue("confirmationBinding")),
   };
 
   // Transport
@@ -258,6 +259,10 @@ export function loadConfig(environment: Env, argv: readonly string[]): Config {
       `binding ${http.host}: only loopback Host headers are accepted until MCP_ALLOWED_HOSTS lists the names clients use`,
     );
   }
+  if (transport === "stdio" && confirmation.binding === "caller") {
+    // a stdio server has one client and one session; each new process has its own registry of used tokens
+    throw new ConfigError("MCP_CONFIRMATION_BINDING=caller needs --http (stdio has one session per process)");
+  }
   if (transport === "stdio") {
     for (const id of ["port", "host", "stateless"] as const) {
       if (flag[id] !== undefined) warnings.push(`${setting(id).flag} has no effect without --http`);
@@ -299,6 +304,7 @@ export function loadConfig(environment: Env, argv: readonly string[]): Config {
     sandbox,
     timeouts,
     logLevel,
+    resultText: resultText(envValue("resultText")),
     readOnly: bool("readOnly"),
     toolsets,
     tools,
@@ -343,4 +349,26 @@ function parseAudit(
     throw new ConfigError(`${v.name}: stdout carries the MCP protocol over stdio; use a file path or stderr`);
   }
   return { kind: "file", path: isAbsolute(v.value) ? v.value : resolve(v.value) };
+}
+
+/** MCP_CONFIRMATION_BINDING: "session" (default) or "caller"; whether it fits the transport is checked below. */
+function confirmationBinding(value: string | undefined): ConfirmationConfig["binding"] {
+  if (value === undefined) return "session";
+  const v = value.toLowerCase();
+  if (v !== "session" && v !== "caller") {
+    throw new ConfigError(
+      `MCP_CONFIRMATION_BINDING must be "session" or "caller" (got ${JSON.stringify(value)})`,
+    );
+  }
+  return v;
+}
+
+/** MCP_RESULT_TEXT: "readable" (default) or "json". */
+function resultText(value: string | undefined): Config["resultText"] {
+  if (value === undefined) return "readable";
+  const v = value.toLowerCase();
+  if (v !== "readable" && v !== "json") {
+    throw new ConfigError(`MCP_RESULT_TEXT must be "readable" or "json" (got ${JSON.stringify(value)})`);
+  }
+  return v;
 }

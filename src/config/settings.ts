@@ -1,4 +1,4 @@
-import type { Toolset } from "../operations/index.js";
+import { TOOLSETS } from "../operations/index.js";
 
 /**
  * The settings table: one entry per setting drives parsing, `--help` and the README's configuration table.
@@ -42,6 +42,7 @@ export type SettingId =
   | "excludeTools"
   | "confirmation"
   | "confirmationSecret"
+  | "confirmationBinding"
   | "confirmationTtlMs"
   | "dataDir"
   | "http"
@@ -68,21 +69,12 @@ export type SettingId =
   | "auditLog"
   | "databaseUrl"
   | "logLevel"
+  | "resultText"
   | "mcpb"
   | "help"
   | "version";
 
-export const TOOLSETS = [
-  "api_keys",
-  "acme",
-  "account",
-  "reporting",
-  "finance",
-] as const satisfies readonly Toolset[];
-// Compile-time check that TOOLSETS lists every Toolset.
-type MissingToolset = Exclude<Toolset, (typeof TOOLSETS)[number]>;
-const _everyToolset: MissingToolset extends never ? true : never = true;
-void _everyToolset;
+export { TOOLSETS };
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -239,6 +231,14 @@ export const SETTINGS: readonly Setting[] = [
     secret: true,
     default: "random per process",
     description: `HMAC secret of confirmation tokens (at least ${MIN_CONFIRMATION_SECRET_LENGTH} characters); set the same value on every HTTP replica.`,
+  },
+  {
+    id: "confirmationBinding",
+    group: "Confirmation",
+    env: "MCP_CONFIRMATION_BINDING",
+    default: "session",
+    description:
+      "`session`: a confirmation token works only in the HTTP session that got the preview (and for the same caller). `caller` (HTTP only): for the same caller in any session, for clients that open a session per call such as the MCP Inspector CLI. Single use either way.",
   },
   {
     id: "confirmationTtlMs",
@@ -418,6 +418,14 @@ export const SETTINGS: readonly Setting[] = [
     default: "stderr with --http, off with stdio",
     description:
       "Audit log of every write and destructive tool call (JSON lines: time, token name, session, tool, target ids, confirmation, outcome; never secrets): a file path (appended), `stderr`, or `off`.",
+  },
+  {
+    id: "resultText",
+    group: "General",
+    env: "MCP_RESULT_TEXT",
+    default: "readable",
+    description:
+      "How tool results show DigiCert's data in their text: `readable` (one line per field or record; the data is also in `structuredContent`) or `json` (compact JSON, for a client that parses the text).",
   },
   {
     id: "logLevel",

@@ -100,6 +100,12 @@ export interface ConfirmationConfig {
   /** whether the secret came from MCP_CONFIRMATION_SECRET (else random for this process) */
   secretFromEnv: boolean;
   ttlMs: number | undefined;
+  /**
+   * What a token is bound to besides tool, arguments and state: the HTTP `session` and the caller (default), or
+   * the `caller` alone (HTTP only), so a client that opens a new session per call (the MCP Inspector CLI) can
+   * finish a confirmation. Single use holds either way: the process keeps one registry of used tokens.
+   */
+  binding: "session" | "caller";
 }
 
 /** Where audit lines go. */
@@ -116,6 +122,8 @@ export interface Config {
   sandbox: false | "forced" | "no-keys";
   timeouts: Partial<Timeouts>;
   logLevel: LogLevel;
+  /** how tool results show the data in their text (MCP_RESULT_TEXT) */
+  resultText: "readable" | "json";
   readOnly: boolean;
   toolsets: Toolset[] | undefined;
   tools: string[] | undefined;

@@ -1,5 +1,5 @@
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { OPERATIONS, type Operation } from "../operations/index.js";
+import { McpError } from "../sdk/server.js";
 import { isToolSelected, type ToolSelection } from "./select.js";
 
 /** What the policy needs to know of a tool: catalog operations and the tools `extend` adds alike. */
@@ -63,14 +63,14 @@ export class AccessPolicy {
   }
 
   /**
-   * The error for a resource that exists on the server but not for this caller. Nothing about the data, and the
-   * URI only as the caller sent it (cut short: it may hold anything an agent pasted).
+   * The error for a resource that exists on the server but not for this caller. Nothing about the data, and not
+   * the URI: a resource error is not scrubbed, and the URI may hold anything an agent pasted.
    */
-  notAvailable(uri: string, owner: ToolFacts): McpError {
+  notAvailable(owner: ToolFacts): McpError {
     const who = this.caller === undefined ? "with this server's tool selection" : "to this token";
     return new McpError(
       RESOURCE_NOT_AVAILABLE,
-      `${uri.slice(0, 120)} is not available ${who}: it comes with the tool ${owner.name}, which is not offered here`,
+      `This resource is not available ${who}: it comes with the tool ${owner.name}, which is not offered here`,
     );
   }
 }

@@ -1,6 +1,6 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { DigiCertError } from "../client/errors.js";
 import type { Operation } from "../operations/index.js";
+import type { CallToolResult } from "../sdk/server.js";
 
 /** How an agent can find out whether a write whose outcome is unknown happened. */
 function checkAdvice(op: Operation): string {

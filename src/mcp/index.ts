@@ -2,6 +2,7 @@ export { annotationsFor } from "./annotations.js";
 export type { ConfirmedBy } from "./confirmation/gate.js";
 export { ConfirmationTokens } from "./confirmation/token.js";
 export { SERVER_INSTRUCTIONS } from "./instructions.js";
+export { REPEAT_WINDOW_MS, RepeatGuard } from "./repeat-guard.js";
 export {
   isToolSelected,
   selectOperations,

@@ -1,6 +1,6 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { CallToolRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { OPERATIONS } from "../operations/index.js";
+import type { McpServer } from "../sdk/server.js";
+import { CallToolRequestSchema, type CallToolResult } from "../sdk/server.js";
 
 type RawHandler = (request: unknown, extra: unknown) => Promise<unknown>;
 

@@ -1,9 +1,17 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { type Drift, driftText } from "../client/answer.js";
 import type { Operation } from "../operations/index.js";
-import { compactData } from "./compact.js";
+import type { CallToolResult } from "../sdk/server.js";
+import { compactData, MAX_RESULT_BYTES } from "./compact.js";
 import type { Page } from "./paging.js";
+import { readableData } from "./readable.js";
 import { onceShown, pickPaths, secretPaths } from "./secrets.js";
+
+/**
+ * How the data appears in a result's text: `readable` (default) renders it for a person (readable.ts), with
+ * the data itself in structuredContent; `json` appends it as compact JSON, for a client known to need the
+ * JSON in the text (one that hands only the text to code that parses it).
+ */
+export type ResultText = "readable" | "json";
 
 /** "acme_contract_id 123, credential_id 7": the path parameters, so a summary names its target. */
 function target(op: Operation, args: Record<string, unknown>): string {
@@ -67,6 +75,7 @@ export function successResult(
   args: Record<string, unknown>,
   response: { status: number; data: unknown; drift?: Drift | undefined },
   page: Partial<Page>,
+  format: ResultText = "readable",
 ): CallToolResult {
   const compacted = compactData(op.paging, response.data, page);
   let data = compacted.data;
@@ -85,6 +94,23 @@ export function successResult(
   if (data !== undefined) structured.data = data;
   if (notes.length) structured.note = notes.join(" ");
   const text = [summary, ...(warning ? [`Warning: ${warning}`] : []), ...notes];
-  if (data !== undefined) text.push(JSON.stringify(data));
+  if (data !== undefined) text.push(dataText(data, format, secret.note ? response.data : undefined));
   return { content: [{ type: "text", text: text.join("\n") }], structuredContent: structured };
+}
+
+/**
+ * The data as text. A readable rendering larger than the result limit falls back to compact JSON (which
+ * compactData sized). A once-shown secret must be in the text whatever the form: any value the rendering
+ * escaped is added as is, with the path where it was.
+ */
+function dataText(data: unknown, format: ResultText, secretsIn: unknown): string {
+  const json = JSON.stringify(data);
+  if (format === "json") return json;
+  const readable = readableData(data);
+  const text = Buffer.byteLength(readable) > MAX_RESULT_BYTES ? json : readable;
+  if (secretsIn === undefined) return text;
+  const missing = Object.entries(pickPaths(secretsIn, secretPaths(secretsIn))).filter(
+    ([, value]) => typeof value === "string" && !text.includes(value),
+  );
+  return [text, ...missing.map(([path, value]) => `${path} (as sent): \`${String(value)}\``)].join("\n");
 }

@@ -1,5 +1,5 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { OPERATIONS, type Operation } from "../operations/index.js";
+import type { McpServer } from "../sdk/server.js";
 import { AccessPolicy } from "./access.js";
 import { recordSchemaJson } from "./precomputed-schemas.js";
 import type { ReportingContext } from "./reporting/context.js";

@@ -12,7 +12,9 @@ export interface ToolSelection {
   excludeTools?: readonly string[];
 }
 
-export const TOOLSETS: readonly Toolset[] = ["api_keys", "acme", "account", "reporting", "finance"];
+import { TOOLSETS } from "../operations/index.js";
+
+export { TOOLSETS };
 
 /**
  * Decides whether a tool with this name, toolset and effect is on. Shared by the catalog loop and by tools that

@@ -1,17 +1,15 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type {
-  JsonSchemaType,
-  JsonSchemaValidator,
-  jsonSchemaValidator,
-} from "@modelcontextprotocol/sdk/validation";
-import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { DigiCertClient } from "../client/client.js";
 import type { Logger } from "../logging.js";
+
+import type { JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from "../sdk/server.js";
+import { AjvJsonSchemaValidator, McpServer } from "../sdk/server.js";
 import { AccessPolicy } from "./access.js";
 import { ConfirmationGate } from "./confirmation/gate.js";
 import { ConfirmationTokens } from "./confirmation/token.js";
 import { SERVER_INSTRUCTIONS } from "./instructions.js";
 import { reportRefusedTools, type ToolRefusedHook } from "./refused-tools.js";
+import type { ResultText } from "./render.js";
+import { RepeatGuard } from "./repeat-guard.js";
 import type { ToolSelection } from "./select.js";
 import type { ToolCallHook } from "./tool-call.js";
 import { registerOperationTools } from "./tools.js";
@@ -26,6 +24,12 @@ export interface ConfirmationOptions {
   secret: string;
   /** token lifetime; default 5 minutes */
   ttlMs?: number;
+  /**
+   * "session" (default): a token works only in the session that got the preview, for the same caller.
+   * "caller": for the same caller in any session (clients that open a session per call, e.g. the Inspector CLI);
+   * needs a caller, and a `confirmationTokens` registry shared by the sessions so single use still holds.
+   */
+  binding?: "session" | "caller";
 }
 
 /** What `extend` gets besides the server, so added tools follow the same selection and use the same client. */
@@ -59,10 +63,19 @@ export interface McpServerOptions extends ToolSelection {
   restrict?: ToolSelection;
   /** the caller's name (HTTP bearer token name): confirmation tokens are bound to it as well as the session */
   caller?: string;
+  /**
+   * Holds back identical repeats of creates for a few minutes; share one across the servers of a process (HTTP
+   * sessions, stateless requests) so a repeat is caught whichever server gets it. Default: one per server.
+   */
+  repeatGuard?: RepeatGuard;
   /** told once per catalog tool call, after it ended, with safe facts only (see ToolCallRecord): audit log */
   onToolCall?: ToolCallHook;
   /** told when the caller names a catalog tool this server does not offer it (audit log) */
   onToolRefused?: ToolRefusedHook;
+  /** how results show DigiCert's data in their text: readable (default) or compact JSON (see render.ts) */
+  resultText?: ResultText;
+  /** how often a tool call still waiting for DigiCert sends notifications/progress (default 1 s; tests) */
+  progressIntervalMs?: number;
   /** registers further tools/resources (e.g. reporting) on the same server */
   extend?: (server: McpServer, context: ExtensionContext) => void;
 }
@@ -102,7 +115,13 @@ export function createMcpServer(options: McpServerOptions): McpServer {
           ttlMs: options.confirmation.ttlMs ?? DEFAULT_CONFIRMATION_TTL_MS,
           now: options.now ?? Date.now,
         }));
-  const gate = new ConfirmationGate({ server, client: options.client, tokens, caller: options.caller });
+  const gate = new ConfirmationGate({
+    server,
+    client: options.client,
+    tokens,
+    caller: options.caller,
+    sessionBound: options.confirmation.binding !== "caller" || options.caller === undefined,
+  });
   const access = new AccessPolicy([options, options.restrict], options.caller);
   const operations = access.operations();
   registerOperationTools(server, operations, {
@@ -110,6 +129,10 @@ export function createMcpServer(options: McpServerOptions): McpServer {
     logger: options.logger,
     gate,
     onToolCall: options.onToolCall,
+    repeats: options.repeatGuard ?? new RepeatGuard(options.now),
+    caller: options.caller,
+    progressIntervalMs: options.progressIntervalMs,
+    resultText: options.resultText,
   });
   options.extend?.(server, {
     client: options.client,

@@ -1,7 +1,5 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { Attributes, Histogram } from "@opentelemetry/api";
+import type { JSONRPCMessage, McpServer } from "../sdk/server.js";
 import type { ToolCallRecord } from "./tool-call.js";
 
 /**
@@ -16,6 +14,7 @@ import type { ToolCallRecord } from "./tool-call.js";
  */
 
 type Api = typeof import("@opentelemetry/api");
+type Transport = Parameters<McpServer["connect"]>[0];
 
 const SCOPE = "digicert-partner-mcp";
 let api: Api | undefined;

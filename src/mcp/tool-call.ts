@@ -19,7 +19,7 @@ export interface ToolCallRecord {
   /**
    * `ok`; `not_executed` (preview returned, or the user declined); `outcome_unknown` (a write whose request may
    * have reached DigiCert); `error:<HTTP status>` or `error:<kind>` (config, validation, network, timeout,
-   * aborted, response, invalid_arguments, confirmation_refused, internal)
+   * aborted, response, invalid_arguments, confirmation_refused, repeat (an identical create held back), internal)
    */
   outcome: string;
   /** DigiCert's HTTP status, when there was an answer */

@@ -16,7 +16,9 @@ export const confirmationToken = z
   .describe("from confirmation_required, after the user agreed");
 
 /** Same rule as the catalog's selector, shorter text: it is repeated in most tools' schemas. */
-const accountSelector = z.number().int().positive().optional().describe("use this subaccount's key");
+// Undescribed on purpose: the server instructions say once what account_id does (the configured key of that
+// subaccount), instead of ~7 tokens in each of 17 tools of tools/list.
+const accountSelector = z.number().int().positive().optional();
 
 // offset/limit need no description: the names say it (as in the reporting tools), the bounds are in the schema
 const offset = z.number().int().min(0).optional();

@@ -1,15 +1,16 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { DigiCertClient } from "../client/client.js";
 import { DigiCertError } from "../client/errors.js";
 import type { Logger } from "../logging.js";
 import type { Operation } from "../operations/index.js";
+import type { CallToolResult, McpServer } from "../sdk/server.js";
 import { annotationsFor } from "./annotations.js";
 import type { ConfirmationGate, ConfirmedBy, ToolExtra } from "./confirmation/gate.js";
 import { toolDescription } from "./descriptions.js";
 import { errorResult, invalidArgumentsResult } from "./errors.js";
 import type { Page } from "./paging.js";
-import { successResult } from "./render.js";
+import { progressFor } from "./progress.js";
+import { type ResultText, successResult } from "./render.js";
+import { RepeatGuard } from "./repeat-guard.js";
 import { outcomeOf, type ToolCallHook, type ToolCallRecord, targetsOf } from "./tool-call.js";
 import { advertisedInputSchema, MCP_ONLY_ARGS, toolInputSchema, toolOutputSchema } from "./tool-schemas.js";
 
@@ -19,6 +20,14 @@ export interface ToolDeps {
   gate: ConfirmationGate;
   /** told once per call, after it ended (audit log) */
   onToolCall?: ToolCallHook;
+  /** holds back identical repeats of creates (see RepeatGuard) */
+  repeats?: RepeatGuard;
+  /** the caller's name, besides the session, for the repeat guard */
+  caller?: string;
+  /** heartbeat of notifications/progress while DigiCert has not answered (default HEARTBEAT_MS) */
+  progressIntervalMs?: number;
+  /** how results show the data in their text (render.ts) */
+  resultText?: ResultText;
 }
 
 interface SplitArgs {
@@ -51,6 +60,26 @@ function dotPath(path: readonly PropertyKey[]): string {
   );
 }
 
+/**
+ * The DigiCert call, telling a client that asked for progress (a progress token) what it waits for: a retry's
+ * Retry-After or backoff, a large answer arriving, and every second that DigiCert has not answered yet.
+ */
+async function callWithProgress(
+  op: Operation,
+  deps: ToolDeps,
+  api: Record<string, unknown>,
+  extra: ToolExtra,
+): ReturnType<DigiCertClient["call"]> {
+  const progress = progressFor(extra);
+  if (!progress) return deps.client.call(op, api, { signal: extra.signal });
+  const stop = progress.heartbeat(`waiting for DigiCert (${op.name})`, deps.progressIntervalMs);
+  try {
+    return await deps.client.call(op, api, { signal: extra.signal, onProgress: (e) => progress.client(e) });
+  } finally {
+    stop();
+  }
+}
+
 /** Runs one tool call: confirmation gate, DigiCert call, rendering; every failure becomes a tool error here. */
 async function runTool(
   op: Operation,
@@ -75,6 +104,14 @@ async function runTool(
     const { api, token, page } = splitArgs(parsed.data as Record<string, unknown>);
     // the catalog's cross-field rules, before anything is read or asked
     deps.client.validate(op, api);
+    const guard = deps.repeats && RepeatGuard.applies(op) ? deps.repeats : undefined;
+    const caller = `${extra.sessionId ?? ""}\u0000${deps.caller ?? ""}`;
+    const repeat = guard?.check(op, caller, api);
+    if (repeat) {
+      outcome = "repeat";
+      result = "error:repeat";
+      return repeat;
+    }
     const decision = await deps.gate.check(op, api, token, extra);
     confirmation = decision.via;
     if (!decision.proceed) {
@@ -82,9 +119,10 @@ async function runTool(
       result = decision.outcome === "refused" ? "error:confirmation_refused" : "not_executed";
       return deps.client.scrub(decision.result);
     }
-    const response = await deps.client.call(op, api, { signal: extra.signal });
+    const response = await callWithProgress(op, deps, api, extra);
     status = response.status;
-    return deps.client.scrub(successResult(op, api, response, page));
+    guard?.remember(op, caller, api, response.status);
+    return deps.client.scrub(successResult(op, api, response, page, deps.resultText));
   } catch (err) {
     outcome = err instanceof DigiCertError ? `error:${err.kind}` : "error:internal";
     result = outcomeOf(err);

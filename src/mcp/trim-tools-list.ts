@@ -1,5 +1,5 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ListToolsRequestSchema, type ListToolsResult } from "@modelcontextprotocol/sdk/types.js";
+import type { McpServer } from "../sdk/server.js";
+import { ListToolsRequestSchema, type ListToolsResult } from "../sdk/server.js";
 
 type RawHandler = (request: unknown, extra: unknown) => Promise<unknown>;
 type Json = Record<string, unknown>;
@@ -14,6 +14,9 @@ const SHARE_FROM_CHARS = 400;
  * - It also stamps `"execution": {"taskSupport": "forbidden"}` on every tool registered with registerTool: the
  *   spec's default when absent (ToolExecution.taskSupport: "forbidden", "default when absent"), so removing it
  *   tells clients the same. Any other execution setting is kept.
+ * - A tool's `title` is stated in its annotations (where the connector directories look for it) and the same
+ *   string again at the top level: the top-level copy is removed. Clients read the same name either way (the
+ *   spec's display order is title, then annotations.title, then name), and the list stays under its budget.
  * - A large argument schema that an earlier tool of the same list already spells out (the organization object of
  *   create, replace and update) is replaced by a pointer to it. Done here, on the list actually sent, so a pointer
  *   never names a tool the client was not given. The server validates the full schema either way.
@@ -30,6 +33,7 @@ export function trimToolsList(server: McpServer): void {
     const seen = new Map<string, { where: string; required: string }>();
     for (const tool of result.tools) {
       if (isDefaultExecution(tool.execution)) delete tool.execution;
+      if (tool.title !== undefined && tool.title === tool.annotations?.title) delete tool.title;
       delete (tool.inputSchema as Json).$schema;
       if (tool.outputSchema) delete (tool.outputSchema as Json).$schema;
       const properties = tool.inputSchema.properties as Json | undefined;

@@ -15,8 +15,7 @@ const emails = z.strictObject({ emergency_contact_emails: emailList });
 export const createSubaccount = defineOperation({
   name: "create_subaccount",
   title: "Create subaccount",
-  description:
-    "Create a subaccount with its first API key. The key's full secret is returned once: store it now.",
+  description: "Create a subaccount with its first API key, whose secret is shown once.",
   toolset: "account",
   api: "partner",
   method: "POST",
@@ -53,7 +52,7 @@ export const getEmergencyEmails = defineOperation({
 export const addEmergencyEmails = defineOperation({
   name: "add_emergency_emails",
   title: "Add emergency contact emails",
-  description: "Add emergency contact emails (kept with the existing ones; duplicates ignored).",
+  description: "Add emergency contact emails to the existing ones (duplicates ignored).",
   toolset: "account",
   api: "partner",
   method: "PUT",
@@ -99,7 +98,7 @@ export const getReporting = defineOperation({
   name: "get_account_reporting",
   title: "Get ACME reporting",
   description:
-    "All subaccounts' ACME contracts. Subaccounts without contracts are omitted. Large: prefer reporting_summary or find_contracts_for_domain.",
+    "All subaccounts' ACME contracts (large: prefer reporting_summary or find_contracts_for_domain).",
   toolset: "reporting",
   api: "partner",
   method: "GET",
@@ -117,7 +116,7 @@ export const getSettings = defineOperation({
   name: "get_account_settings",
   title: "Get account settings",
   description:
-    "List the account's settings (e.g. auto_renew_subscription: default auto_renew of new contracts) and whether each is the system default.",
+    "List the account's settings (e.g. auto_renew_subscription, the default auto_renew of new contracts), each with is_default.",
   toolset: "account",
   api: "partner",
   method: "GET",
@@ -134,7 +133,7 @@ export const updateSetting = defineOperation({
   name: "update_account_setting",
   title: "Update account setting",
   description:
-    'Set one account setting, e.g. name auto_renew_subscription, value "1" (new contracts auto-renew) or "0".',
+    'Set one account setting, e.g. auto_renew_subscription to "1" (new contracts auto-renew) or "0".',
   toolset: "account",
   api: "partner",
   method: "PATCH",

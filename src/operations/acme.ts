@@ -24,7 +24,7 @@ export const createAcmeContract = defineOperation({
   name: "create_acme_contract",
   title: "Create ACME contract",
   description:
-    "Create an ACME contract. OV (ssl_basic) and EV (ssl_ev_basic) need organization; DV (ssl_dv_rapidssl) does not. Returns the ACME directory URL and EAB kid/hmac_key once.",
+    "Create an ACME contract. OV (ssl_basic) and EV (ssl_ev_basic) need organization; DV (ssl_dv_rapidssl) does not. Returns the ACME directory URL and EAB credentials, shown once.",
   toolset: "acme",
   api: "partner",
   method: "POST",
@@ -64,7 +64,7 @@ export const replaceAcmeContract = defineOperation({
   name: "replace_acme_contract",
   title: "Replace ACME contract (PUT)",
   description:
-    "Full replacement of a contract's settings: omitted auto_renew becomes false; OV/EV need organization. Prefer update_acme_contract for partial changes.",
+    "Full replacement: omitted auto_renew becomes false; OV/EV need organization. Prefer update_acme_contract.",
   toolset: "acme",
   api: "partner",
   method: "PUT",
@@ -92,7 +92,7 @@ export const updateAcmeContract = defineOperation({
   name: "update_acme_contract",
   title: "Update ACME contract (PATCH)",
   description:
-    "Change only the given fields (auto_renew, organization). Changing organization details un-validates every contract sharing that organization.",
+    "Change only the given fields. New organization details un-validate every contract sharing that organization.",
   toolset: "acme",
   api: "partner",
   method: "PATCH",
@@ -124,7 +124,7 @@ export const cancelAcmeContract = defineOperation({
   name: "cancel_acme_contract",
   title: "Cancel ACME contract",
   description:
-    "Cancel a contract for good (only within 30 days of creation): SANs released, directory URL and credentials stop working. To stop renewal later, set auto_renew false instead.",
+    "Cancel a contract for good (only within 30 days of creation): SANs released, ACME stops working. To stop renewal instead, set auto_renew false.",
   toolset: "acme",
   api: "partner",
   method: "DELETE",
@@ -191,8 +191,7 @@ export const removeSans = defineOperation({
 export const listCertificates = defineOperation({
   name: "list_acme_certificates",
   title: "List contract certificates",
-  description:
-    "List certificate records issued under a contract (domain, status, expiry, serial). No PEM files.",
+  description: "List certificate records of a contract (domain, status, expiry, serial); no PEM files.",
   toolset: "acme",
   api: "partner",
   method: "GET",

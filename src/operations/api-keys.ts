@@ -10,7 +10,7 @@ export const listApiKeys = defineOperation({
   name: "list_api_keys",
   title: "List API keys",
   description:
-    "List Partner API keys (id, name, owner account_id, status, last4). Parent key: its own and all subaccounts' keys; subaccount key: its own.",
+    "List Partner API keys (id, name, owner account_id, status, last4); a parent key also sees its subaccounts' keys.",
   toolset: "api_keys",
   api: "partner",
   method: "GET",
@@ -43,8 +43,7 @@ export const getApiKey = defineOperation({
 export const createApiKey = defineOperation({
   name: "create_api_key",
   title: "Create subaccount API key",
-  description:
-    "Create a new API key for an existing subaccount. The full secret is returned once: store it now.",
+  description: "Create an API key for a subaccount; its secret is shown once.",
   toolset: "api_keys",
   api: "partner",
   method: "POST",

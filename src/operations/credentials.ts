@@ -19,8 +19,7 @@ function activeCount(current: unknown): string {
 export const listCredentials = defineOperation({
   name: "list_acme_credentials",
   title: "List ACME credentials",
-  description:
-    "List a contract's EAB credentials (id, kid hint, active/revoked, created). Secrets are never listed.",
+  description: "List a contract's EAB credentials (id, kid hint, status, created), never their secrets.",
   toolset: "acme",
   api: "partner",
   method: "GET",
@@ -38,7 +37,7 @@ export const revokeAllCredentials = defineOperation({
   name: "revoke_all_acme_credentials",
   title: "Revoke all ACME credentials",
   description:
-    "Revoke every active EAB credential of a contract (e.g. after a leak). The contract stays active; use regenerate_acme_credentials to get new ones.",
+    "Revoke every active EAB credential of a contract (e.g. after a leak); the contract stays active.",
   toolset: "acme",
   api: "partner",
   method: "POST",
@@ -59,7 +58,7 @@ export const revokeAllCredentials = defineOperation({
 export const revokeCredential = defineOperation({
   name: "revoke_acme_credential",
   title: "Revoke one ACME credential",
-  description: "Revoke one EAB credential of a contract (find credential_id with list_acme_credentials).",
+  description: "Revoke one EAB credential (credential_id from list_acme_credentials).",
   toolset: "acme",
   api: "partner",
   method: "POST",
@@ -89,7 +88,7 @@ export const regenerateCredentials = defineOperation({
   name: "regenerate_acme_credentials",
   title: "Regenerate ACME credentials",
   description:
-    "Issue a new EAB credential (kid + hmac_key, shown once). By default revokes the existing ones first; revoke_existing=false keeps them for zero-downtime rotation.",
+    "Issue new EAB credentials (shown once). Revokes the existing ones first unless revoke_existing=false (zero-downtime rotation).",
   toolset: "acme",
   api: "partner",
   method: "POST",

@@ -7,7 +7,7 @@ export const linkBillingAccount = defineOperation({
   name: "link_billing_account",
   title: "Link CertCentral billing account",
   description:
-    "Link the CertCentral billing account of the configured DIGICERT_DEVKEY to this Partner account (replaces any previous link; unlinked subaccounts bill to the parent).",
+    "Link the CertCentral billing account of DIGICERT_DEVKEY to this Partner account, replacing any previous link (unlinked subaccounts bill to the parent).",
   toolset: "finance",
   api: "partner",
   method: "PUT",
@@ -30,7 +30,7 @@ export const getCostReport = defineOperation({
   name: "get_subaccount_cost_report",
   title: "Get subaccount cost report",
   description:
-    "CertCentral cost totals for a subaccount's orders: billed to the subaccount and to the parent. Empty when it has no orders.",
+    "CertCentral cost totals of a subaccount's orders, billed to it and to the parent; empty without orders.",
   toolset: "finance",
   api: "certcentral",
   method: "GET",

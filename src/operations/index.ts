@@ -6,7 +6,8 @@ import { credentialOperations } from "./credentials.js";
 import { financeOperations } from "./finance.js";
 import type { AnyObject, KeyScope, Operation } from "./types.js";
 
-export type { Effect, KeyScope, Operation, Toolset } from "./types.js";
+export { TOOLSET_INFO, TOOLSETS, type Toolset } from "./toolsets.js";
+export type { Effect, KeyScope, Operation } from "./types.js";
 
 /** Every DigiCert operation this project knows, declared once. */
 export const OPERATIONS = [

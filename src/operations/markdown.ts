@@ -1,4 +1,4 @@
-import { API_PREFIX, OPERATIONS } from "./index.js";
+import { API_PREFIX, OPERATIONS, TOOLSET_INFO } from "./index.js";
 import type { KeyScope, Operation } from "./types.js";
 
 const SCOPE_TEXT: Record<KeyScope, string> = {
@@ -20,9 +20,14 @@ export function operationsMarkdown(): string {
     const path = `${op.api === "certcentral" ? API_PREFIX.certcentral : ""}${op.path}`;
     return `| \`${op.name}\` | ${op.toolset} | \`${op.method} ${path}\` | ${SCOPE_TEXT[op.scope]} | ${op.effect} | ${confirmation(op)} |`;
   });
+  const toolsets = TOOLSET_INFO.map((t) => `| ${t.name} | ${t.description} |`);
   return [
     "| Tool | Toolset | DigiCert call | Key | Effect | Confirmation |",
     "| --- | --- | --- | --- | --- | --- |",
     ...rows,
+    "",
+    "| Toolset | Tools for |",
+    "| --- | --- |",
+    ...toolsets,
   ].join("\n");
 }

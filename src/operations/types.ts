@@ -14,7 +14,10 @@ export type KeyScope =
   | "devkey";
 
 export type Effect = "read" | "write" | "destructive";
-export type Toolset = "api_keys" | "acme" | "account" | "reporting" | "finance";
+
+import type { Toolset } from "./toolsets.js";
+
+export type { Toolset } from "./toolsets.js";
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type Api = "partner" | "certcentral";
 

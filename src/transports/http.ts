@@ -1,10 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { scrubDeep } from "../client/redact.js";
 import {
   DEFAULT_MAX_SESSIONS_PER_TOKEN,
@@ -12,6 +8,9 @@ import {
   type HashedToken,
   type HttpConfig,
 } from "../config/index.js";
+import { StreamableHTTPServerTransport } from "../sdk/http.js";
+import type { JSONRPCMessage, McpServer } from "../sdk/server.js";
+import { isInitializeRequest } from "../sdk/server.js";
 import { PACKAGE_NAME } from "../version.js";
 import { type KnownToken, knownTokens, matchToken } from "./auth.js";
 import { closeOnce } from "./close-once.js";
@@ -72,7 +71,24 @@ class TooLarge extends Error {}
 function scrubOutgoing(transport: StreamableHTTPServerTransport, bearer: string): void {
   const send = transport.send.bind(transport);
   transport.send = (message: JSONRPCMessage, options) =>
-    send(JSON.stringify(message).includes(bearer) ? scrubDeep(message, [bearer]) : message, options);
+    send(holdsText(message, bearer, 0) ? scrubDeep(message, [bearer]) : message, options);
+}
+
+/**
+ * Whether a key or string anywhere in a JSON value contains `needle`. Walked rather than serialised: stringifying
+ * every outgoing message was one of the server's larger allocations under load (docs/reliability.md), and
+ * JSON escaping would hide a token holding a quote or backslash. Too deep to walk counts as holding it.
+ */
+function holdsText(value: unknown, needle: string, depth: number): boolean {
+  if (typeof value === "string") return value.includes(needle);
+  if (value === null || typeof value !== "object") return false;
+  if (depth > 64) return true;
+  if (Array.isArray(value)) return value.some((v) => holdsText(v, needle, depth + 1));
+  for (const key in value) {
+    if (key.includes(needle) || holdsText((value as Record<string, unknown>)[key], needle, depth + 1))
+      return true;
+  }
+  return false;
 }
 
 function splitHost(value: string): { name: string; port: string | undefined } {

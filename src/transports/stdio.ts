@@ -1,5 +1,5 @@
 import type { Readable, Writable } from "node:stream";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { StdioServerTransport } from "../sdk/stdio.js";
 import { closeOnce } from "./close-once.js";
 import type { RunningTransport, TransportDeps } from "./types.js";
 

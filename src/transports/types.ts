@@ -1,6 +1,6 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { TokenGrant } from "../config/index.js";
 import type { Logger } from "../logging.js";
+import type { McpServer } from "../sdk/server.js";
 import type { RateLimits } from "./rate-limit.js";
 
 /** Who an HTTP request authenticated as: the token's name and what it may do (never the token itself). */

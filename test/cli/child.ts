@@ -35,8 +35,12 @@ export async function ensureBuilt(): Promise<void> {
     // tsc emits even when another module has type errors mid-work; the tests then show what breaks.
     execFile(process.execPath, [tsc, "-p", ROOT], { cwd: ROOT, timeout: 120_000 }, () => done());
   });
-  // the rest of `npm run build`: the precomputed tool schemas, then the bundle
-  for (const script of ["scripts/precompute-schemas.mjs", "scripts/bundle-cli.mjs"]) {
+  // the rest of `npm run build`: the contracts view, the precomputed tool schemas, then the bundle
+  for (const script of [
+    "scripts/build-app.mjs",
+    "scripts/precompute-schemas.mjs",
+    "scripts/bundle-cli.mjs",
+  ]) {
     await new Promise<void>((done) => {
       execFile(process.execPath, [join(ROOT, script)], { cwd: ROOT, timeout: 60_000 }, () => done());
     });

@@ -283,12 +283,29 @@ describe("loadConfig: tools and confirmation", () => {
   it("reads the confirmation secret and TTL", () => {
     const secret = "confirmation-secret-0123456789abcdef";
     const c = loadConfig({ MCP_CONFIRMATION_SECRET: secret, MCP_CONFIRMATION_TTL_MS: "60000" }, []);
-    expect(c.confirmation).toEqual({ mode: "required", secret, secretFromEnv: true, ttlMs: 60_000 });
+    expect(c.confirmation).toEqual({
+      mode: "required",
+      secret,
+      secretFromEnv: true,
+      ttlMs: 60_000,
+      binding: "session",
+    });
     expect(c.secrets).toContain(secret);
     expectConfigError(() => loadConfig({ MCP_CONFIRMATION_SECRET: "short" }, []), /too short/);
     expectConfigError(
       () => loadConfig({ MCP_CONFIRMATION_SECRET: "${user_config.secret}" }, []),
       /placeholder/,
+    );
+  });
+
+  it("reads the confirmation binding: session by default, caller only over HTTP", () => {
+    expect(loadConfig({ MCP_HTTP_TOKEN: TOKEN }, ["--http"]).confirmation.binding).toBe("session");
+    const http = loadConfig({ MCP_HTTP_TOKEN: TOKEN, MCP_CONFIRMATION_BINDING: "Caller" }, ["--http"]);
+    expect(http.confirmation.binding).toBe("caller");
+    expectConfigError(() => loadConfig({ MCP_CONFIRMATION_BINDING: "caller" }, []), /needs --http/);
+    expectConfigError(
+      () => loadConfig({ MCP_CONFIRMATION_BINDING: "anyone" }, ["--http"]),
+      /must be "session" or "caller"/,
     );
   });
 

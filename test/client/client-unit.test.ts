@@ -121,6 +121,10 @@ describe("404 hints", () => {
     const { client } = await setup([json(404, { errors: [{ code: "not_found", message: "Not found" }] })]);
     const err = await failure(client.call("get_acme_contract", { acme_contract_id: 7 }));
     expect(err.hint).toContain("check the id");
+    // the Partner API's error shape is undocumented: any JSON error reads as an API's answer
+    const { client: other } = await setup([json(404, { message: "URL query parameter not found" })]);
+    const plain = await failure(other.call("get_acme_contract", { acme_contract_id: 7 }));
+    expect(plain.hint).toContain("check the id");
   });
 
   it("points at the path or DIGICERT_BASE_URL when the 404 is not DigiCert's error envelope", async () => {

@@ -1,42 +1,34 @@
 import type { ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 
-/** The spec's defaults (ToolAnnotations): what a client assumes for a hint that is not sent. */
-const DEFAULTS = { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true };
+/** Every hint a tool states, defaults included (issue 17: hosts assume the worst for a missing one). */
+export const STATED_HINTS = [
+  "title",
+  "readOnlyHint",
+  "destructiveHint",
+  "idempotentHint",
+  "openWorldHint",
+] as const;
 
-/**
- * The hints a client acts on: the spec's defaults applied. destructiveHint and idempotentHint are "meaningful
- * only when readOnlyHint == false"; a tool that modifies nothing is neither destructive nor repeated-effect.
- */
-export function effectiveHints(a: ToolAnnotations | undefined): typeof DEFAULTS {
-  const readOnlyHint = a?.readOnlyHint ?? DEFAULTS.readOnlyHint;
+/** The hints a tool leaves out (should be none). */
+export function missingHints(a: ToolAnnotations | undefined): string[] {
+  return STATED_HINTS.filter((key) => a?.[key] === undefined);
+}
+
+/** The four behaviour hints as sent, for comparison with expectedHints. */
+export function statedHints(a: ToolAnnotations | undefined) {
   return {
-    readOnlyHint,
-    destructiveHint: readOnlyHint ? false : (a?.destructiveHint ?? DEFAULTS.destructiveHint),
-    idempotentHint: readOnlyHint ? true : (a?.idempotentHint ?? DEFAULTS.idempotentHint),
-    openWorldHint: a?.openWorldHint ?? DEFAULTS.openWorldHint,
+    readOnlyHint: a?.readOnlyHint,
+    destructiveHint: a?.destructiveHint,
+    idempotentHint: a?.idempotentHint,
+    openWorldHint: a?.openWorldHint,
   };
 }
 
 /**
- * Hints sent although they say nothing: equal to the spec's default, or destructive/idempotent on a read-only
- * tool. readOnlyHint is always sent (clients act on it), so it is never redundant.
+ * The rule restated independently of src/mcp/annotations.ts: read-only for reads, destructive only for
+ * irreversible or access-removing effects, idempotent as the catalog says, open world always (DigiCert).
  */
-export function redundantHints(a: ToolAnnotations | undefined): string[] {
-  const redundant: string[] = [];
-  for (const key of ["destructiveHint", "idempotentHint", "openWorldHint"] as const) {
-    if (a?.[key] === undefined) continue;
-    const meaningless = key !== "openWorldHint" && a.readOnlyHint === true;
-    if (meaningless || a[key] === DEFAULTS[key]) redundant.push(key);
-  }
-  if (a?.title !== undefined) redundant.push("title");
-  return redundant;
-}
-
-/** The hints the catalog's effect and idempotence call for. */
-export function expectedHints(op: {
-  effect: "read" | "write" | "destructive";
-  idempotent: boolean;
-}): typeof DEFAULTS {
+export function expectedHints(op: { effect: "read" | "write" | "destructive"; idempotent: boolean }) {
   return {
     readOnlyHint: op.effect === "read",
     destructiveHint: op.effect === "destructive",
@@ -44,3 +36,19 @@ export function expectedHints(op: {
     openWorldHint: true,
   };
 }
+
+/**
+ * The tools whose effect cannot be undone or takes access away, by name: the catalog's "destructive" must be
+ * exactly these, so re-labelling one is a decision made here, not a side effect.
+ */
+export const DESTRUCTIVE_TOOLS = [
+  "cancel_acme_contract", // irreversible: a canceled contract cannot be reactivated
+  "link_billing_account", // billing moves to another account; DigiCert documents no unlink
+  "regenerate_acme_credentials", // old EAB credentials stop working
+  "remove_emergency_emails", // contacts stop getting notices
+  "remove_sans", // names lose coverage
+  "replace_acme_contract", // PUT drops every field not sent
+  "revoke_acme_credential", // irreversible, removes access
+  "revoke_all_acme_credentials", // irreversible, removes access
+  "set_api_key_status", // deactivating a key removes access
+].sort();

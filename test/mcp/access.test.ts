@@ -114,6 +114,10 @@ describe("access policy: resources and prompts follow the tools", () => {
       expect(await readError(h, "digicert://subaccounts/1001/cost-report")).toContain(
         "get_subaccount_cost_report",
       );
+      // the refusal does not echo the URI (resource errors are not scrubbed): a pasted key stays out of it
+      const pasted = await readError(h, `digicert://reporting/snapshots/${sandbox.keys.parent}`);
+      expect(pasted).toMatch(/not available/);
+      expect(pasted).not.toContain(sandbox.keys.parent);
       expect(fetched("get_account_reporting", "get_subaccount_cost_report")).toBe(0);
     } finally {
       await h.close();
@@ -132,7 +136,7 @@ describe("access policy: resources and prompts follow the tools", () => {
       expect(s.templates).toEqual([]);
       sandbox.stats.clear();
       expect(await readError(h, "digicert://reporting/latest")).toMatch(
-        /digicert:\/\/reporting\/latest is not available to this token: it comes with the tool get_account_reporting/,
+        /This resource is not available to this token: it comes with the tool get_account_reporting/,
       );
       expect(await readError(h, "digicert://subaccounts/1001/cost-report")).toMatch(
         /not available to this token: it comes with the tool get_subaccount_cost_report/,

@@ -102,6 +102,52 @@ describe("confirmation by token (clients without elicitation)", () => {
     expect(structured(own)).toMatchObject({ ok: true, status: "done" });
   });
 
+  it('binding "caller": the same caller finishes in a new session, once; another caller cannot (Inspector CLI)', async () => {
+    const { ConfirmationTokens } = await import("../../src/mcp/index.js");
+    const { TEST_SECRET } = await import("./harness.js");
+    const shared = new ConfirmationTokens({ secret: TEST_SECRET, ttlMs: 60_000, now: Date.now });
+    const confirmation = { mode: "required" as const, secret: TEST_SECRET, binding: "caller" as const };
+    // each call of the Inspector CLI is a new session of the same HTTP server (one registry, one caller)
+    const session = (sessionId: string, caller: string) =>
+      startHarness({ sandbox, sessionId, server: { confirmation, confirmationTokens: shared, caller } });
+    const [first, second, third, mallory] = await Promise.all([
+      session("cli-1", "alice"),
+      session("cli-2", "alice"),
+      session("cli-3", "alice"),
+      session("cli-4", "mallory"),
+    ]);
+    opened.push(first, second, third, mallory);
+    const args = { acme_contract_id: OV, sans: ["www.example.com"] };
+    const token = structured(await first.call("remove_sans", args)).confirmation_token as string;
+    const stolen = await mallory.call("remove_sans", { ...args, confirmation_token: token });
+    expect(stolen.isError).toBe(true);
+    expect(textOf(stolen)).toMatch(/another session/);
+    const done = await second.call("remove_sans", { ...args, confirmation_token: token });
+    expect(structured(done)).toMatchObject({ ok: true, status: "done" });
+    await third.call("add_sans", args);
+    const replay = await third.call("remove_sans", { ...args, confirmation_token: token });
+    expect(replay.isError).toBe(true);
+    expect(textOf(replay)).toMatch(/already been used/);
+    expect(sandbox.stats.count("remove_sans")).toBe(1);
+  });
+
+  it('binding "caller" without a caller stays bound to the session', async () => {
+    const { TEST_SECRET } = await import("./harness.js");
+    const confirmation = { mode: "required" as const, secret: TEST_SECRET, binding: "caller" as const };
+    const a = await startHarness({ sandbox, sessionId: "session-a", server: { confirmation } });
+    const b = await startHarness({ sandbox, sessionId: "session-b", server: { confirmation } });
+    opened.push(a, b);
+    const token = structured(
+      await a.call("cancel_acme_contract", { acme_contract_id: OV }),
+    ).confirmation_token;
+    const elsewhere = await b.call("cancel_acme_contract", {
+      acme_contract_id: OV,
+      confirmation_token: token,
+    });
+    expect(elsewhere.isError).toBe(true);
+    expect(sandbox.stats.count("cancel_acme_contract")).toBe(0);
+  });
+
   it("a token expires", async () => {
     const { token } = await preview("cancel_acme_contract", { acme_contract_id: OV });
     clock += 5 * 60_000 + 1;

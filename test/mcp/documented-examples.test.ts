@@ -5,7 +5,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DigiCertClient } from "../../src/client/client.js";
 import { createLogger } from "../../src/logging.js";
-import { createMcpServer } from "../../src/mcp/index.js";
+import { createMcpServer, REPEAT_WINDOW_MS, RepeatGuard } from "../../src/mcp/index.js";
 import { getOperation, type Operation, pathParams } from "../../src/operations/index.js";
 import { recordingUpstream } from "../reliability/helpers/recording-upstream.js";
 
@@ -38,6 +38,7 @@ let answer: { status: number; body: unknown } = { status: 204, body: undefined }
 let client: DigiCertClient;
 let mcp: Client;
 const logs: string[] = [];
+let clock = 0;
 
 beforeAll(async () => {
   upstream = await recordingUpstream((_req, res) => {
@@ -62,6 +63,11 @@ beforeAll(async () => {
     version: "0.0.0-test",
     // documented requests of destructive tools are sent directly here; the gate has its own tests
     confirmation: { mode: "disabled", secret: "x".repeat(32) },
+    // each case sends a documented request once; the same create in two cases is not an agent repeating it
+    repeatGuard: new RepeatGuard(() => {
+      clock += REPEAT_WINDOW_MS;
+      return clock;
+    }),
   });
   const [a, b] = InMemoryTransport.createLinkedPair();
   await server.connect(b);

@@ -7,7 +7,7 @@ import {
   unknownSelectionNames,
 } from "../../src/mcp/index.js";
 import { OPERATIONS, type Operation, pathParams } from "../../src/operations/index.js";
-import { effectiveHints, expectedHints, redundantHints } from "../helpers/annotations.js";
+import { DESTRUCTIVE_TOOLS, expectedHints, missingHints, statedHints } from "../helpers/annotations.js";
 
 const ops = OPERATIONS as readonly Operation[];
 const VERBS = [
@@ -38,15 +38,20 @@ describe("tool registry", () => {
     }
   });
 
-  it("annotations say what effect and idempotence say (spec defaults applied), and only what differs", () => {
+  it("annotations state all five hints, from effect and idempotence, defaults included", () => {
     for (const op of ops) {
       const a = annotationsFor(op);
-      expect(effectiveHints(a), op.name).toEqual(expectedHints(op));
-      expect(typeof a.readOnlyHint, op.name).toBe("boolean");
-      expect(redundantHints(a), op.name).toEqual([]);
+      expect(statedHints(a), op.name).toEqual(expectedHints(op));
+      expect(missingHints(a), op.name).toEqual([]);
+      expect(a.title, op.name).toBe(op.title);
       if (op.effect === "read") expect(op.method, op.name).toBe("GET");
       if (op.effect === "read") expect(op.idempotent, op.name).toBe(true);
     }
+  });
+
+  it("destructive means irreversible or removes access: exactly the tools listed with their reason", () => {
+    const destructive = ops.filter((op) => op.effect === "destructive").map((op) => op.name);
+    expect(destructive.sort()).toEqual(DESTRUCTIVE_TOOLS);
   });
 
   it("every destructive operation has a confirmation policy whose inspection is a catalog read", () => {

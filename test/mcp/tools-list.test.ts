@@ -5,9 +5,10 @@ import { encode } from "gpt-tokenizer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../../sandbox/index.js";
 import { registerReporting } from "../../src/mcp/reporting/index.js";
+import { registerSetupCheck } from "../../src/mcp/setup-tool.js";
 import { OPERATIONS } from "../../src/operations/index.js";
 import { SnapshotStore } from "../../src/reporting/index.js";
-import { effectiveHints, expectedHints, redundantHints } from "../helpers/annotations.js";
+import { expectedHints, missingHints, statedHints } from "../helpers/annotations.js";
 import { type Harness, startHarness } from "./harness.js";
 
 /**
@@ -20,19 +21,28 @@ import { type Harness, startHarness } from "./harness.js";
  * once output schemas list only fields a tool can return (note, current); 4,992 once the text says each fact
  * once; 4,940 without offset/limit descriptions that restate the names; 5,095 with the tolerant reader (issue
  * 11): every result may carry `warning` and DigiCert's answer as sent in `data` (any JSON value), and the
- * organization no longer requires the fields DigiCert does not document as required. Set just above the
- * measured figure, so any growth in what agents must read fails here and becomes a decision.
+ * organization no longer requires the fields DigiCert does not document as required; 5,451 with every hint
+ * stated on every tool and the title once, in annotations (issue 17: hosts assume the worst for a missing hint,
+ * connector directories require them); 5,262 once account_id is explained in the server instructions instead
+ * of in 17 tools; 5,170 with shorter descriptions (merging issues 17, 18 and 19). Set just above the measured figure, so any growth in what agents must
+ * read fails here and becomes a decision.
  */
-const TOOLS_LIST_TOKEN_BUDGET = 5_100;
-/** The part clients put into the model's context: name, description, input schema. Measured 2,994. */
-const MODEL_VISIBLE_TOKEN_BUDGET = 3_060;
+const TOOLS_LIST_TOKEN_BUDGET = 5_180;
+/** The part clients put into the model's context: name, description, input schema. Measured 2,713; goal 3,300. */
+const MODEL_VISIBLE_TOKEN_BUDGET = 2_720;
+const MODEL_VISIBLE_TOKEN_GOAL = 3_300;
 /**
- * The whole list a default server sends: the catalog's 25 tools and the 5 reporting tools. Measured 7,141 before
+ * The whole list a default server sends: the catalog's 25 tools, the 6 reporting tools (view_contracts among them, issue 18: +195) and check_setup. Measured 7,141 before
  * the cuts above (and the SDK's execution stamp dropped from the reporting tools), 5,886 after, 6,041 with the
- * tolerant reader's `warning`. The goal is under 6,500 (issue 17); the budget sits just above the measured figure.
+ * tolerant reader's `warning`, 6,492 with all five hints stated, 6,254 with account_id and snapshot_id explained
+ * once in the server instructions (issue 17); 6,273 with check_setup (issue 19) and twelve shorter tool
+ * descriptions; 6,421 with view_contracts (issue 18) and eleven more shortened. The goal is at most 6,500; the budget sits just above the
+ * measured figure.
  */
-const WHOLE_LIST_TOKEN_BUDGET = 6_050;
+const WHOLE_LIST_TOKEN_BUDGET = 6_430;
 const WHOLE_LIST_TOKEN_GOAL = 6_500;
+/** What a model reads of the whole list (name, description, input schema): measured 3,291 with check_setup and view_contracts (3,299 before them and the shorter descriptions); goal 3,300 (issue 17). */
+const WHOLE_VISIBLE_TOKEN_BUDGET = 3_300;
 
 describe("tools/list", () => {
   let sandbox: Sandbox;
@@ -46,17 +56,19 @@ describe("tools/list", () => {
     await sandbox.close();
   });
 
-  it("lists every catalog tool with title, description, input and output schema and annotations", () => {
+  it("lists every catalog tool with a title (in annotations), description, input and output schema and annotations", () => {
     expect(h.tools.map((t) => t.name).sort()).toEqual(OPERATIONS.map((op) => op.name).sort());
     for (const t of h.tools) {
-      expect(t.title, t.name).toBeTruthy();
+      // the title once, in annotations (trim-tools-list.ts): clients fall back to annotations.title
+      expect(t.annotations?.title, t.name).toBe(OPERATIONS.find((o) => o.name === t.name)?.title);
+      expect(t.title, t.name).toBeUndefined();
       expect(t.description, t.name).toBeTruthy();
       expect(t.inputSchema.type).toBe("object");
       expect(t.outputSchema?.type, t.name).toBe("object");
       const op = OPERATIONS.find((o) => o.name === t.name);
       expect(op, t.name).toBeDefined();
-      if (op) expect(effectiveHints(t.annotations), t.name).toEqual(expectedHints(op));
-      expect(redundantHints(t.annotations), t.name).toEqual([]);
+      if (op) expect(statedHints(t.annotations), t.name).toEqual(expectedHints(op));
+      expect(missingHints(t.annotations), t.name).toEqual([]);
       expect(t.execution, t.name).toBeUndefined();
       expect(t.inputSchema.additionalProperties, t.name).toBe(false);
     }
@@ -83,14 +95,15 @@ describe("tools/list", () => {
     console.log(`largest tools (tokens): ${rows.join(", ")}`);
     expect(tokens).toBeLessThanOrEqual(TOOLS_LIST_TOKEN_BUDGET);
     expect(visibleTokens).toBeLessThanOrEqual(MODEL_VISIBLE_TOKEN_BUDGET);
+    expect(visibleTokens).toBeLessThanOrEqual(MODEL_VISIBLE_TOKEN_GOAL);
   });
 
-  it("the whole list, reporting tools included, stays within its budget and sends no default hints", async () => {
+  it("the whole list, reporting tools included, stays within its budget and states every hint", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "dc-tools-list-"));
     const full = await startHarness({
       sandbox,
       server: {
-        extend: (server, ext) =>
+        extend: (server, ext) => {
           registerReporting(server, {
             client: ext.client,
             logger: ext.logger,
@@ -102,34 +115,52 @@ describe("tools/list", () => {
             }),
             hasDevkey: true,
             access: ext.access,
-          }),
+          });
+          registerSetupCheck(server, {
+            profile: "default",
+            credentials: { parentKey: sandbox.keys.parent },
+            baseUrl: sandbox.url,
+            version: "0.0.0-test",
+            isToolSelected: ext.isToolSelected,
+            scrub: (v) => v,
+          });
+        },
       },
     });
     try {
       const reporting = full.tools.filter((t) => !OPERATIONS.some((op) => op.name === t.name));
-      expect(full.tools.length).toBe(OPERATIONS.length + 5);
       expect(reporting.map((t) => t.name).sort()).toEqual([
+        "check_setup",
         "compare_reporting_snapshots",
         "find_contracts_for_domain",
         "list_expiring_contracts",
         "reporting_summary",
         "take_reporting_snapshot",
+        "view_contracts",
       ]);
       for (const t of reporting) {
-        expect(effectiveHints(t.annotations), t.name).toEqual(
+        expect(statedHints(t.annotations), t.name).toEqual(
           expectedHints({ effect: "read", idempotent: true }),
         );
       }
       for (const t of full.tools) {
-        expect(redundantHints(t.annotations), t.name).toEqual([]);
+        expect(missingHints(t.annotations), t.name).toEqual([]);
         // the SDK's execution {taskSupport: "forbidden"} is the spec default when absent: not sent
         expect(t.execution, t.name).toBeUndefined();
         expect(t.inputSchema.additionalProperties, t.name).toBe(false);
       }
       const tokens = encode(JSON.stringify({ tools: full.tools })).length;
-      console.log(`tools/list with reporting: ${full.tools.length} tools, ${tokens} tokens (o200k)`);
+      const visible = encode(
+        JSON.stringify(
+          full.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema })),
+        ),
+      ).length;
+      console.log(
+        `tools/list with reporting: ${full.tools.length} tools, ${tokens} tokens (o200k); name+description+inputSchema: ${visible} tokens`,
+      );
+      expect(visible).toBeLessThanOrEqual(WHOLE_VISIBLE_TOKEN_BUDGET);
       expect(tokens).toBeLessThanOrEqual(WHOLE_LIST_TOKEN_BUDGET);
-      expect(tokens).toBeLessThan(WHOLE_LIST_TOKEN_GOAL);
+      expect(tokens).toBeLessThanOrEqual(WHOLE_LIST_TOKEN_GOAL);
     } finally {
       await full.close();
       await rm(dataDir, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import { join, relative, sep } from "node:path";
 import { getMcpConfigForManifest, unpackExtension } from "@anthropic-ai/mcpb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../../sandbox/index.js";
+import { CONTRACTS_VIEW_URI } from "../../src/mcp/apps/ui.js";
 import { connectStdio, type Manifest, ROOT, requireBuilt, run } from "./helpers.js";
 
 // The .mcpb bundle, unpacked and started the way Claude Desktop does it: the manifest's mcp_config with the
@@ -116,6 +117,8 @@ describe.runIf(enabled)("MCP Bundle (.mcpb)", () => {
       "fast-check",
       "gpt-tokenizer",
       "rolldown",
+      "@modelcontextprotocol/ext-apps",
+      "playwright-core",
     ]) {
       expect(bundled, dev).not.toContain(dev);
     }
@@ -142,6 +145,11 @@ describe.runIf(enabled)("MCP Bundle (.mcpb)", () => {
       expect(session.stderr()).toContain("sandbox");
       const result = await session.call("list_api_keys");
       expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+      // the contracts view's page, embedded in dist/bin by the build (the bundle has no dist/src)
+      const view = await session.client.readResource({ uri: CONTRACTS_VIEW_URI });
+      const page = view.contents[0] as { mimeType?: string; text?: string } | undefined;
+      expect(page?.mimeType).toBe("text/html;profile=mcp-app");
+      expect(String(page?.text)).toMatch(/^<!doctype html>[\s\S]*ACME contracts/i);
     } finally {
       await session.close();
     }

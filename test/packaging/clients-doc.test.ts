@@ -86,23 +86,34 @@ for (const [i, text] of blocks("json").entries()) {
   }
 }
 
-/** `npx -y digicert-partner-mcp FLAGS…` (or the installed bin) → the server's own arguments. */
+/**
+ * The installed bin, `node …/dist/bin/cli.js` (a checkout) or `npx --no-install digicert-partner-mcp` (an
+ * installed package) → the server's own arguments. `npx -y` is not accepted: the package is not published
+ * yet, so a snippet must not silently depend on the registry.
+ */
 function serverArgs(command: string, args: string[]): string[] {
   if (command === PKG) return args;
-  expect(command).toBe("npx");
+  if (command === "node") {
+    expect(args[0]).toMatch(/^\/absolute\/path\/to\/digicert-partner-mcp\/dist\/bin\/cli\.js$/);
+    return args.slice(1);
+  }
+  expect(command).toMatch(/(^|\/)npx$/);
   const rest = [...args];
-  if (rest[0] === "-y" || rest[0] === "--no-install") rest.shift();
+  expect(rest.shift(), "npx without --no-install would fetch the unpublished package").toBe("--no-install");
   expect(rest.shift()).toBe(PKG);
   return rest;
 }
 
-/** Every `npx … digicert-partner-mcp …` and `claude mcp add …` command line in the shell/ini snippets. */
+/** Every command line that starts the server (`digicert-partner-mcp …`, `npx …`) or adds it (`claude mcp add`). */
 function commandLines(): string[] {
   const text = [...blocks("sh"), ...blocks("ini")].join("\n").replace(/\s*\\\n\s*/g, " ");
   return text
     .split("\n")
     .map((l) => l.replace(/^ExecStart=/, "").trim())
-    .filter((l) => /(^|\s|\/)(npx|claude)\s/.test(l));
+    .filter((l) => {
+      const command = l.split(/\s+/).find((w) => !/^[A-Z_]+=/.test(w)) ?? "";
+      return /^(claude|(\/usr\/bin\/)?npx|digicert-partner-mcp)$/.test(command);
+    });
 }
 
 describe("docs/clients.md", () => {
@@ -142,6 +153,8 @@ describe("docs/clients.md", () => {
       const words = line.split(/\s+/);
       if (words[0] === "claude") {
         expect(words.slice(0, 3)).toEqual(["claude", "mcp", "add"]);
+        // the name first: Claude Code's --env and --header take several values and would swallow it
+        expect(words[3], line).toBe("digicert");
         for (const m of line.matchAll(/--env ([A-Z_0-9]+)=/g))
           expect(ENV_NAMES.has(m[1] as string)).toBe(true);
         const transport = /--transport (\w+)/.exec(line)?.[1];
@@ -156,11 +169,21 @@ describe("docs/clients.md", () => {
         }
         continue;
       }
+      if (words.some((w) => w.endsWith("npx"))) expect(words, line).toContain("--no-install");
       const at = words.indexOf(PKG);
-      expect(at, line).toBeGreaterThan(0);
+      expect(at, line).toBeGreaterThanOrEqual(0);
       const args = words.slice(at + 1).map((w) => w.replace("%i", "3001"));
       expect(parseArgv(args).command, line).toBe("serve");
     }
+  });
+
+  it("no snippet runs `npx -y` (the package is not published yet), and it says how to install before then", () => {
+    for (const block of [...blocks("sh"), ...blocks("json"), ...blocks("ini")]) {
+      expect(block).not.toMatch(/npx"?,?\s*\[?\s*"?-y/);
+    }
+    expect(DOC).toMatch(/not published to npm yet/);
+    expect(DOC).toContain("npm install -g ./digicert-partner-mcp-");
+    expect(DOC).toContain("npm ci && npm run build");
   });
 
   it("HTTP snippets point at /mcp with a bearer token", () => {

@@ -72,11 +72,29 @@ describe("manifest.json", () => {
     expect([...used].sort()).toEqual(Object.keys(manifest.user_config).sort());
     expect(env.DIGICERT_PARTNER_API_KEY).toBe(variable("user_config.partner_api_key"));
     expect(env.DIGICERT_SUBACCOUNT_API_KEY).toBe(variable("user_config.subaccount_api_key"));
+    expect(env.DIGICERT_SUBACCOUNT_API_KEYS).toBe(variable("user_config.subaccount_api_keys"));
     expect(env.DIGICERT_DEVKEY).toBe(variable("user_config.devkey"));
   });
 
-  it("asks for the three keys as optional, sensitive strings", () => {
-    for (const key of ["partner_api_key", "subaccount_api_key", "devkey"]) {
+  it("every key variable the server's error hints name can be set from the extension", () => {
+    // the hints a user of the extension reads (src/client): "add it to DIGICERT_SUBACCOUNT_API_KEYS", …
+    const named = new Set<string>();
+    for (const file of [
+      "src/client/credentials.ts",
+      "src/client/client.ts",
+      "src/mcp/reporting/prompts.ts",
+    ]) {
+      const text = readFileSync(join(ROOT, file), "utf8");
+      // variables only: DIGICERT_ORIGIN is a constant of client.ts
+      for (const m of text.matchAll(/\bDIGICERT_[A-Z_]+\b/g)) if (m[0] !== "DIGICERT_ORIGIN") named.add(m[0]);
+    }
+    expect(named).toContain("DIGICERT_SUBACCOUNT_API_KEYS");
+    const settable = new Set(Object.keys(manifest.server.mcp_config.env));
+    expect([...named].filter((n) => !settable.has(n))).toEqual([]);
+  });
+
+  it("asks for the keys (several subaccount keys too) as optional, sensitive strings", () => {
+    for (const key of ["partner_api_key", "subaccount_api_key", "subaccount_api_keys", "devkey"]) {
       const option = manifest.user_config[key];
       expect(option?.type).toBe("string");
       expect(option?.sensitive, key).toBe(true);
@@ -107,6 +125,7 @@ describe("manifest.json", () => {
     const { args, env } = await hostConfig({
       partner_api_key: key,
       subaccount_api_key: `s${key}`,
+      subaccount_api_keys: JSON.stringify({ "1001": `a${key}`, "1002": `b${key}` }),
       devkey: `d${key}`,
       base_url: "https://www.digicert.com",
       read_only: true,
@@ -114,7 +133,12 @@ describe("manifest.json", () => {
     });
     const config = loadConfig(env, args.slice(1));
     expect(config.sandbox).toBe(false);
-    expect(config.credentials).toEqual({ parentKey: key, subaccountKey: `s${key}`, devkey: `d${key}` });
+    expect(config.credentials).toEqual({
+      parentKey: key,
+      subaccountKey: `s${key}`,
+      subaccountKeys: { "1001": `a${key}`, "1002": `b${key}` },
+      devkey: `d${key}`,
+    });
     expect(config.baseUrl).toBe("https://www.digicert.com");
     expect(config.readOnly).toBe(true);
     expect(config.toolsets).toEqual(["acme", "account"]);

@@ -27,6 +27,7 @@ interface PackageJson {
   files: string[];
   engines: { node: string };
   dependencies: Record<string, string>;
+  scripts: Record<string, string>;
 }
 
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as PackageJson;
@@ -43,6 +44,11 @@ beforeAll(async () => {
 const strip = (p: string) => p.replace(/^\.\//, "");
 
 describe("npm package contents", () => {
+  it("builds before packing, so `npm pack` from a clean clone ships dist/ (checked for real by check-package.mjs)", () => {
+    expect(pkg.scripts.prepack).toBe("npm run build");
+    expect(pkg.scripts.build).toMatch(/^tsc -p tsconfig\.json && .*bundle-cli\.mjs$/);
+  });
+
   it("is the package described by package.json", () => {
     expect(packed.name).toBe(pkg.name);
     expect(packed.version).toBe(pkg.version);
@@ -95,6 +101,10 @@ describe("npm package contents", () => {
 
   it("ships the tools' precomputed JSON Schemas (written by the build next to the built code)", () => {
     expect(paths).toContain("dist/src/mcp/precomputed-schemas.json");
+  });
+
+  it("ships the contracts view's page (an MCP App, built into one HTML file next to the code that serves it)", () => {
+    expect(paths).toContain("dist/src/mcp/apps/contracts-view.html");
   });
 
   it("has no tests, sources, CI files, secrets, source maps or build artefacts", () => {

@@ -68,7 +68,6 @@ describe("client: fuzzed input per catalog operation (fast-check)", () => {
   });
 
   it("has a generator for every field of every operation", () => {
-    expect(OPERATIONS).toHaveLength(25);
     for (const op of OPERATIONS) for (const f of Object.keys(inputSchema(op).shape)) fieldGen(op, f);
   });
 

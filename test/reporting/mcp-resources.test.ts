@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/index.js";
+import { CONTRACTS_VIEW_URI } from "../../src/mcp/apps/ui.js";
 import { LATEST_URI, REPORTING_TEMPLATES } from "../../src/mcp/reporting/index.js";
 import { type Harness, startHarness, textOf } from "./harness.js";
 
@@ -24,7 +25,8 @@ describe("reporting resources over MCP", () => {
   it("declares subscribe, lists latest, and reads the newest snapshot from the sandbox", async () => {
     expect(h.mcp.getServerCapabilities()?.resources).toMatchObject({ subscribe: true, listChanged: true });
     const before = await h.mcp.listResources();
-    expect(before.resources.map((r) => r.uri)).toEqual([LATEST_URI]);
+    // the contracts view's page (an MCP App) is the other static resource
+    expect(before.resources.map((r) => r.uri).sort()).toEqual([LATEST_URI, CONTRACTS_VIEW_URI].sort());
 
     const latest = await readJson<SnapshotDoc>(LATEST_URI);
     // The demo tenant's reporting: subaccounts 1001, 1002 and 1004 have contracts (1003 has none, 2001 is
@@ -43,11 +45,14 @@ describe("reporting resources over MCP", () => {
 
     const after = await h.mcp.listResources();
     const id = latest.snapshot.id;
-    expect(after.resources.map((r) => r.uri)).toEqual([
-      LATEST_URI,
-      "digicert://reporting/snapshots/latest/summary",
-      `digicert://reporting/snapshots/${id}`,
-    ]);
+    expect(after.resources.map((r) => r.uri).sort()).toEqual(
+      [
+        LATEST_URI,
+        CONTRACTS_VIEW_URI,
+        "digicert://reporting/snapshots/latest/summary",
+        `digicert://reporting/snapshots/${id}`,
+      ].sort(),
+    );
   });
 
   it("lists the templates, including the cost report when a devkey is configured", async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/index.js";
 import { AccessPolicy } from "../../src/mcp/access.js";
-import { effectiveHints, expectedHints, redundantHints } from "../helpers/annotations.js";
+import { expectedHints, missingHints, statedHints } from "../helpers/annotations.js";
 import { type Harness, startHarness } from "./harness.js";
 
 let h: Harness;
@@ -18,6 +18,7 @@ const REPORTING_TOOLS = [
   "list_expiring_contracts",
   "reporting_summary",
   "take_reporting_snapshot",
+  "view_contracts",
 ];
 
 type Content = { type: string; text?: string; uri?: string }[];
@@ -43,10 +44,11 @@ describe("reporting tools", () => {
     const { tools } = await h.mcp.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(REPORTING_TOOLS);
     for (const tool of tools) {
-      expect(effectiveHints(tool.annotations), tool.name).toEqual(
+      expect(statedHints(tool.annotations), tool.name).toEqual(
         expectedHints({ effect: "read", idempotent: true }),
       );
-      expect(redundantHints(tool.annotations), tool.name).toEqual([]);
+      expect(missingHints(tool.annotations), tool.name).toEqual([]);
+      expect(tool.annotations?.title, tool.name).toBeTruthy();
       expect(tool.outputSchema).toBeDefined();
       expect(tool.description?.length ?? 0).toBeLessThanOrEqual(200);
     }
@@ -104,12 +106,12 @@ describe("reporting tools", () => {
   });
 
   it("list_expiring_contracts pages through contracts by expiry, excluding canceled ones", async () => {
-    // Demo contracts run one year from creation: 10007 is 200 days old, 10004 100 days, the rest younger.
-    const soon = await call("list_expiring_contracts", { days: 170 });
+    // Demo contracts run one year from creation: 10004 ends in 25 days, 10007 in 55, 10001 in 80, the rest later.
+    const soon = await call("list_expiring_contracts", { days: 60 });
     expect(soon.structuredContent).toMatchObject({
-      days: 170,
-      total: 1,
-      contracts: [{ acme_contract_id: 10007 }],
+      days: 60,
+      total: 2,
+      contracts: [{ acme_contract_id: 10004 }, { acme_contract_id: 10007 }],
     });
     const page = await call("list_expiring_contracts", { days: 366, limit: 2 });
     const first = page.structuredContent as {
@@ -118,13 +120,38 @@ describe("reporting tools", () => {
       contracts: { acme_contract_id: number }[];
     };
     expect(first.total).toBe(6);
-    expect(first.contracts.map((c) => c.acme_contract_id)).toEqual([10007, 10004]);
+    expect(first.contracts.map((c) => c.acme_contract_id)).toEqual([10004, 10007]);
     expect(first.next_offset).toBe(2);
     const rest = await call("list_expiring_contracts", { days: 366, offset: 2, limit: 10 });
     expect(rest.structuredContent?.next_offset).toBeUndefined();
     expect((data(rest).contracts as unknown[]).length).toBe(4);
-    const none = await call("list_expiring_contracts", {});
-    expect(none.structuredContent).toMatchObject({ days: 30, total: 0 });
+  });
+
+  it("every reporting view shows something on the first call of a fresh sandbox (issue 17)", async () => {
+    const fresh = await startHarness();
+    try {
+      const expiring = async (days?: number) =>
+        (await fresh.mcp.callTool({ name: "list_expiring_contracts", arguments: days ? { days } : {} }))
+          .structuredContent as { total: number };
+      // within 30 (the default), 60 and 90 days
+      expect((await expiring()).total).toBe(1);
+      expect((await expiring(60)).total).toBe(2);
+      expect((await expiring(90)).total).toBe(3);
+      const summary = (await fresh.mcp.callTool({ name: "reporting_summary", arguments: {} }))
+        .structuredContent as { summary: { totals: { subaccounts: number; canceled: number } } };
+      expect(summary.summary.totals.subaccounts).toBeGreaterThanOrEqual(3);
+      expect(summary.summary.totals.canceled).toBeGreaterThanOrEqual(1);
+      // a name no contract lists, covered by the *.example.com wildcard
+      const wildcard = (
+        await fresh.mcp.callTool({
+          name: "find_contracts_for_domain",
+          arguments: { domain: "mail.example.com" },
+        })
+      ).structuredContent as { total: number };
+      expect(wildcard.total).toBeGreaterThanOrEqual(1);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it("compare_reporting_snapshots explains there is nothing to compare, then reports a change", async () => {

@@ -11,7 +11,6 @@ const SUB = DEMO_KEYS.subFull;
 describe("routing derived from the catalog", () => {
   it("has one handler per catalog operation, bound to that operation", () => {
     expect(Object.keys(HANDLERS).sort()).toEqual(OPERATIONS.map((op) => op.name).sort());
-    expect(OPERATIONS).toHaveLength(25);
     expect(() => checkHandlers()).not.toThrow();
     const { get_api_key: _dropped, ...missing } = HANDLERS;
     expect(() => checkHandlers(missing)).toThrow(/no handler for operation get_api_key/);

@@ -1,8 +1,12 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { DigiCertClient } from "../../client/client.js";
 import type { Operation } from "../../operations/index.js";
+import type {
+  CallToolResult,
+  McpServer,
+  RequestHandlerExtra,
+  ServerNotification,
+  ServerRequest,
+} from "../../sdk/server.js";
 import { compactData } from "../compact.js";
 import { hashOf } from "./canonical.js";
 import type { ConfirmationTokens } from "./token.js";
@@ -35,6 +39,11 @@ export interface GateOptions {
    * there is no session, and another caller must not redeem a preview made for this one.
    */
   caller?: string;
+  /**
+   * Whether tokens are bound to the session too (default). Off only with a caller (MCP_CONFIRMATION_BINDING=
+   * caller): then a token made in one session can be redeemed by the same caller in another, once.
+   */
+  sessionBound?: boolean;
 }
 
 /**
@@ -66,7 +75,7 @@ export class ConfirmationGate {
   constructor(private readonly options: GateOptions) {}
 
   private binding(extra: ToolExtra): string {
-    const session = extra.sessionId ?? "";
+    const session = this.options.sessionBound === false ? "" : (extra.sessionId ?? "");
     return this.options.caller === undefined ? session : `${session}\u0000${this.options.caller}`;
   }
 

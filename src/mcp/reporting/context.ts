@@ -1,4 +1,3 @@
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { DigiCertClient } from "../../client/client.js";
 import { DigiCertError } from "../../client/errors.js";
 import type { Logger } from "../../logging.js";
@@ -11,7 +10,9 @@ import {
   type SnapshotMeta,
   type SnapshotStore,
 } from "../../reporting/index.js";
+import { McpError } from "../../sdk/server.js";
 import { AccessPolicy } from "../access.js";
+import type { Progress } from "../progress.js";
 import { LATEST_ALIAS } from "./uris.js";
 
 export interface ReportingDeps {
@@ -37,6 +38,9 @@ export interface ReportingDeps {
   /** refetch every maxAgeMs (at least a minute) while a client is subscribed to `latest` (default true) */
   pollWhileSubscribed?: boolean;
 }
+
+/** A snapshot's phases as progress steps: fetch, parse, store, compare. */
+export const SNAPSHOT_STEPS = 4;
 
 export const DEFAULT_MAX_AGE_MS = 10 * 60 * 1000;
 /** JSON-RPC code the MCP spec gives to "resource not found" */
@@ -80,16 +84,34 @@ export class ReportingContext {
    * Fetches the report once and records it. Not tied to one request's cancellation: concurrent callers share the
    * fetch, and the client's own deadline bounds it.
    */
-  take(): Promise<RecordResult> {
+  take(progress?: Progress): Promise<RecordResult> {
     return this.deps.store.take(async () => {
-      // snapshots rely on the documented form of the report (seed S0)
-      const result = await this.deps.client.callStrict(getReporting, {});
-      return result.data;
+      progress?.step("fetch: asking DigiCert for ACME reporting", SNAPSHOT_STEPS);
+      const stop = progress?.heartbeat("fetch: waiting for DigiCert");
+      try {
+        // snapshots rely on the documented form of the report (seed S0)
+        const result = await this.deps.client.callStrict(
+          getReporting,
+          {},
+          {
+            onProgress: (event) => {
+              if (event.kind === "received" && event.status >= 200 && event.status < 300) {
+                stop?.();
+                progress?.step(`parse: ${Math.ceil(event.bytes / 1024)} KiB received, checking its form`);
+              } else progress?.client(event);
+            },
+          },
+        );
+        progress?.step("store: writing the snapshot");
+        return result.data;
+      } finally {
+        stop?.();
+      }
     });
   }
 
   /** The newest snapshot, refetched first when older than maxAgeMs; a stale one if the refetch fails. */
-  async latest(): Promise<LatestSnapshot> {
+  async latest(progress?: Progress): Promise<LatestSnapshot> {
     const current = await this.store.latest();
     const fresh = current && this.now() - Date.parse(current.checked_at) < this.maxAgeMs;
     if (current && fresh) {
@@ -97,7 +119,7 @@ export class ReportingContext {
       if (loaded) return loaded;
     }
     try {
-      const { meta } = await this.take();
+      const { meta } = await this.take(progress);
       const loaded = await this.store.read(meta.id);
       if (loaded) return loaded;
       throw new Error("the snapshot just taken could not be read back");
@@ -112,8 +134,8 @@ export class ReportingContext {
   }
 
   /** A snapshot by id, or the latest for "latest". Throws a readable error for an unknown or damaged id. */
-  async snapshot(id: string): Promise<LatestSnapshot> {
-    if (id === LATEST_ALIAS) return this.latest();
+  async snapshot(id: string, progress?: Progress): Promise<LatestSnapshot> {
+    if (id === LATEST_ALIAS) return this.latest(progress);
     if (!isSnapshotId(id)) {
       throw new McpError(
         RESOURCE_NOT_FOUND,

@@ -1,4 +1,5 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "../../sdk/server.js";
+import { registerContractsView } from "../apps/contracts-view.js";
 import { ReportingContext, type ReportingDeps } from "./context.js";
 import { registerReportingPrompts } from "./prompts.js";
 import { registerReportingResources } from "./resources.js";
@@ -15,6 +16,9 @@ export { LATEST_URI, TEMPLATES as REPORTING_TEMPLATES } from "./uris.js";
  */
 export function registerReporting(server: McpServer, deps: ReportingDeps): void {
   const ctx = new ReportingContext(deps);
+  // the view's ui:// page is a resource too: registered before registerReportingResources, which must come
+  // after every resource (it wraps resources/read to word refusals)
+  registerContractsView(server, ctx);
   registerReportingResources(server, ctx);
   if (ctx.offersReportingResources && deps.subscriptions !== false)
     registerReportingSubscriptions(server, ctx);

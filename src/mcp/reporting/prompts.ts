@@ -1,9 +1,8 @@
-import { completable } from "@modelcontextprotocol/sdk/server/completable.js";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { GetPromptResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { OPERATIONS } from "../../operations/index.js";
 import { normaliseDnsName } from "../../schemas/primitives.js";
+import type { GetPromptResult, McpServer } from "../../sdk/server.js";
+import { completable } from "../../sdk/server.js";
 import type { ToolFacts } from "../access.js";
 import type { ReportingContext } from "./context.js";
 import { reportingTool } from "./tools.js";

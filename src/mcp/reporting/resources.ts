@@ -1,11 +1,16 @@
-import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { Variables } from "@modelcontextprotocol/sdk/shared/uriTemplate.js";
-import { ErrorCode, McpError, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import { driftText } from "../../client/answer.js";
 import { DigiCertError } from "../../client/errors.js";
 import { getReporting } from "../../operations/account.js";
 import { getCostReport } from "../../operations/finance.js";
 import { diffReports, renderSummaryMarkdown, summarizeReport, toCsv } from "../../reporting/index.js";
+import type { Variables } from "../../sdk/server.js";
+import {
+  ErrorCode,
+  McpError,
+  type McpServer,
+  type ReadResourceResult,
+  ResourceTemplate,
+} from "../../sdk/server.js";
 import { RESOURCE_NOT_FOUND, type ReportingContext, reasonOf } from "./context.js";
 import { refuseUnavailableResources } from "./unavailable.js";
 import {

@@ -141,6 +141,7 @@ export const expiringOut = z.object({
 });
 
 /** Input blocks shared by several tools. */
-export const snapshotIdIn = z.string().max(40).optional().describe("id from resources/list; default latest");
+/** Undescribed: where ids come from, and that the default is the latest, is said once in the server instructions. */
+export const snapshotIdIn = z.string().max(40).optional();
 export const accountIdIn = z.number().int().positive().describe("subaccount id");
 export const limitIn = (max: number, fallback: number) => z.number().int().min(1).max(max).default(fallback);

@@ -1,6 +1,6 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { SubscribeRequestSchema, UnsubscribeRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { RecordResult } from "../../reporting/index.js";
+import type { McpServer } from "../../sdk/server.js";
+import { SubscribeRequestSchema, UnsubscribeRequestSchema } from "../../sdk/server.js";
 import { type ReportingContext, reasonOf } from "./context.js";
 import { followsLatest } from "./uris.js";
 

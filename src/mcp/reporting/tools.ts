@@ -1,5 +1,3 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult, ResourceLink, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import {
   diffReports,
@@ -14,9 +12,12 @@ import {
   summarizeReport,
 } from "../../reporting/index.js";
 import { ownerOf } from "../../reporting/model.js";
+import type { CallToolResult, McpServer, ResourceLink } from "../../sdk/server.js";
 import type { ToolFacts } from "../access.js";
+import { annotationsFor } from "../annotations.js";
 import { compactInputJsonSchema, compactOutputJsonSchema, withJsonSchema } from "../json-schema.js";
 import { schemaJson } from "../precomputed-schemas.js";
+import { progressFor } from "../progress.js";
 import { type ReportingContext, reasonOf } from "./context.js";
 import {
   accountIdIn,
@@ -33,7 +34,7 @@ import { contractLines, diffText, domainText, expiringText, snapshotLine } from 
 import { csvUri, diffUri, snapshotUri, summaryUri } from "./uris.js";
 
 /** Input as the agent sees it in tools/list: full structure, minus keywords the server checks anyway. */
-function input<S extends z.ZodRawShape>(tool: string, shape: S) {
+export function input<S extends z.ZodRawShape>(tool: string, shape: S) {
   const schema = z.strictObject(shape);
   return withJsonSchema(
     schema,
@@ -45,7 +46,7 @@ function input<S extends z.ZodRawShape>(tool: string, shape: S) {
  * Result schema: validated in full, but tools/list shows only its top-level fields (nested ones are plain
  * "object"), which keeps these five tools near 1,400 tokens of tools/list instead of 4,500.
  */
-function output<S extends z.ZodRawShape>(tool: string, shape: S) {
+export function output<S extends z.ZodRawShape>(tool: string, shape: S) {
   const schema = z.object(shape);
   return withJsonSchema(
     schema,
@@ -54,11 +55,10 @@ function output<S extends z.ZodRawShape>(tool: string, shape: S) {
 }
 
 /**
- * Every reporting tool reads DigiCert and writes only the local snapshot store. The other hints are left at the
- * MCP spec's defaults (see annotationsFor): destructive and idempotent mean nothing for a read-only tool, and
- * openWorldHint defaults to true (DigiCert). take_reporting_snapshot is thus not idempotent (the default).
+ * Every reporting tool reads DigiCert and writes only the local snapshot store: read-only and idempotent under
+ * the one rule of annotationsFor (a repeated snapshot only moves the check time unless DigiCert changed).
  */
-const READ: ToolAnnotations = { readOnlyHint: true };
+const read = (title: string) => annotationsFor({ effect: "read", idempotent: true, title });
 const SAN_PREVIEW = 5;
 
 /** What the access policy knows of every tool this file registers. */
@@ -125,7 +125,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
     {
       title: "Take reporting snapshot",
       description:
-        "Fetch ACME reporting now and store it as a snapshot (only the check time moves if nothing changed). Returns counts and changes since the previous one.",
+        "Fetch ACME reporting now and store it as a snapshot; returns counts and changes since the previous one.",
       inputSchema: input("take_reporting_snapshot", {}),
       outputSchema: output("take_reporting_snapshot", {
         snapshot: snapshotMetaOut,
@@ -133,14 +133,16 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
         previous_id: z.string().nullable(),
         changes: diffOut.shape.counts.nullable(),
       }),
-      annotations: READ,
+      annotations: read("Take reporting snapshot"),
     },
-    async () => {
+    async (_args, extra) => {
       try {
-        const recorded = await ctx.take();
+        const progress = progressFor(extra);
+        const recorded = await ctx.take(progress);
         const previous = recorded.created ? recorded.previous : await ctx.store.previous(recorded.meta.id);
         let changes: ReturnType<typeof diffReports>["counts"] | null = null;
         if (recorded.created && previous) {
+          progress?.step(`compare: changes since ${previous.id}`);
           const [a, b] = await Promise.all([ctx.store.read(previous.id), ctx.store.read(recorded.meta.id)]);
           if (a && b) changes = diffReports(a.report, b.report).counts;
         }
@@ -172,7 +174,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
     {
       title: "Reporting summary",
       description:
-        "Summary of a reporting snapshot: totals, per product/subaccount, expiring, canceled. With account_id: that subaccount only, plus its contracts.",
+        "Summary of a reporting snapshot: totals, per product and subaccount, expiring, canceled; with account_id, one subaccount and its contracts.",
       inputSchema: input("reporting_summary", {
         snapshot_id: snapshotIdIn,
         account_id: accountIdIn.optional(),
@@ -187,11 +189,11 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
         truncated: z.boolean().optional(),
         refresh_error: z.string().optional(),
       }),
-      annotations: READ,
+      annotations: read("Reporting summary"),
     },
-    async ({ snapshot_id, account_id, limit }) => {
+    async ({ snapshot_id, account_id, limit }, extra) => {
       try {
-        const snapshot = await ctx.snapshot(snapshot_id ?? "latest");
+        const snapshot = await ctx.snapshot(snapshot_id ?? "latest", progressFor(extra));
         const at = Date.parse(snapshot.meta.taken_at);
         const links = snapshotLinks(ctx, snapshot.meta);
         if (account_id === undefined) {
@@ -265,11 +267,11 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
         diff: diffOut.nullable(),
         note: z.string().optional(),
       }),
-      annotations: READ,
+      annotations: read("Compare reporting snapshots"),
     },
-    async ({ from_id, to_id, limit }) => {
+    async ({ from_id, to_id, limit }, extra) => {
       try {
-        const to = await ctx.snapshot(to_id ?? "latest");
+        const to = await ctx.snapshot(to_id ?? "latest", progressFor(extra));
         const from = from_id ? await ctx.snapshot(from_id) : await ctx.previousOf(to.meta);
         if (!from) {
           const note = `Only one snapshot (${to.meta.id}) is stored; take another later to compare.`;
@@ -308,7 +310,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
     {
       title: "Find contracts covering a domain",
       description:
-        "Which ACME contracts, across all subaccounts, cover a domain: exact SAN or a *.parent wildcard (one label). Case-insensitive, IDN-aware.",
+        "ACME contracts, across all subaccounts, covering a domain: exact SAN or a one-label *.parent wildcard.",
       inputSchema: input("find_contracts_for_domain", {
         domain: z.string().min(1).max(300).describe("e.g. shop.example.com"),
         snapshot_id: snapshotIdIn,
@@ -322,11 +324,11 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
         matches: z.array(domainMatchOut),
         truncated: z.boolean(),
       }),
-      annotations: READ,
+      annotations: read("Find contracts covering a domain"),
     },
-    async ({ domain, snapshot_id, include_canceled, limit }) => {
+    async ({ domain, snapshot_id, include_canceled, limit }, extra) => {
       try {
-        const snapshot = await ctx.snapshot(snapshot_id ?? "latest");
+        const snapshot = await ctx.snapshot(snapshot_id ?? "latest", progressFor(extra));
         const coverage = findContractsForDomain(snapshot.report, domain, ctx.now());
         const all = include_canceled
           ? coverage.matches
@@ -348,8 +350,7 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
     "list_expiring_contracts",
     {
       title: "List expiring contracts",
-      description:
-        "Contracts (not canceled) whose valid_till is within N days from now, soonest first; optional subaccount filter. Pages with offset.",
+      description: "Contracts (not canceled) whose valid_till is within N days from now, soonest first.",
       inputSchema: input("list_expiring_contracts", {
         days: z.number().int().min(1).max(3650).default(30),
         account_id: accountIdIn.optional(),
@@ -366,11 +367,11 @@ export function registerReportingTools(server: McpServer, ctx: ReportingContext)
         contracts: z.array(expiringOut),
         next_offset: z.number().optional(),
       }),
-      annotations: READ,
+      annotations: read("List expiring contracts"),
     },
-    async ({ days, account_id, snapshot_id, offset, limit }) => {
+    async ({ days, account_id, snapshot_id, offset, limit }, extra) => {
       try {
-        const snapshot = await ctx.snapshot(snapshot_id ?? "latest");
+        const snapshot = await ctx.snapshot(snapshot_id ?? "latest", progressFor(extra));
         const nowMs = ctx.now();
         const all = expiringContracts(snapshot.report, { days, nowMs, accountId: account_id });
         const contracts = all.slice(offset, offset + limit);

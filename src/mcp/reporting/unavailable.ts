@@ -1,12 +1,12 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import {
   ErrorCode,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
   McpError,
+  type McpServer,
   ReadResourceRequestSchema,
   type ReadResourceResult,
-} from "@modelcontextprotocol/sdk/types.js";
+} from "../../sdk/server.js";
 import type { AccessPolicy, ToolFacts } from "../access.js";
 
 type RawHandler = (request: unknown, extra: unknown) => Promise<unknown>;
@@ -44,9 +44,9 @@ export function refuseUnavailableResources(
   server.server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
     const uri = request.params.uri;
     const refused = unavailable.find((u) => u.matches(uri));
-    if (refused) throw access.notAvailable(uri, refused.owner);
+    if (refused) throw access.notAvailable(refused.owner);
     if (original) return (await original(request, extra)) as ReadResourceResult;
-    // the SDK's own answer for a URI nothing serves
-    throw new McpError(ErrorCode.InvalidParams, `Resource ${uri.slice(0, 120)} not found`);
+    // what the SDK answers for a URI nothing serves, without echoing it
+    throw new McpError(ErrorCode.InvalidParams, "Resource not found");
   });
 }
