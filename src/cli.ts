@@ -93,6 +93,12 @@ async function checkToolNames(
   }
 }
 
+/** DATABASE_URL: the database, opened and migrated, and the shared stores built on it. */
+async function openSharedState(url: string, logger: Logger) {
+  const { openSharedState: open } = await import("./cli/shared-state.js");
+  return open(url, logger);
+}
+
 async function serve(config: Config, version: string): Promise<number> {
   // Loaded here, not at the top, so --help and --version stay fast and independent of the tool modules.
   const { unknownSelectionNames, ConfirmationTokens, DEFAULT_CONFIRMATION_TTL_MS } = await import(
@@ -133,6 +139,9 @@ async function serve(config: Config, version: string): Promise<number> {
     const path = config.audit.kind === "file" ? config.audit.path : "";
     throw new ConfigError(`MCP_AUDIT_LOG: cannot open ${path} for appending (${code})`);
   }
+  // Shared state (DATABASE_URL): connect and migrate before anything serves, so a replica that cannot reach the
+  // database stops at once with a clear message instead of serving half its tools.
+  const shared = config.databaseUrl ? await openSharedState(config.databaseUrl, logger) : undefined;
   const tempDataDir =
     sandbox && !config.dataDir ? await mkdtemp(join(tmpdir(), `${PACKAGE_NAME}-sandbox-`)) : undefined;
   const profiles = openProfiles({
@@ -142,6 +151,7 @@ async function serve(config: Config, version: string): Promise<number> {
     timeouts: config.timeouts,
     dataDir: tempDataDir ?? config.dataDir,
     logger,
+    createStore: shared?.createStore,
   });
   // One registry of used confirmation tokens for the whole process: every HTTP session (and, stateless, every
   // request) gets its own McpServer, and a token must not work again on the next one.
@@ -152,6 +162,7 @@ async function serve(config: Config, version: string): Promise<number> {
           secret: config.confirmation.secret,
           ttlMs: config.confirmation.ttlMs ?? DEFAULT_CONFIRMATION_TTL_MS,
           now: Date.now,
+          ledger: shared?.ledger(config.confirmation.ttlMs ?? DEFAULT_CONFIRMATION_TTL_MS),
         });
   const createServer = serverFactory({
     profiles,
@@ -173,6 +184,8 @@ async function serve(config: Config, version: string): Promise<number> {
   const cleanup = async (): Promise<void> => {
     stopReloading?.();
     for (const p of profiles.values()) await p.client.close().catch(() => undefined);
+    for (const store of new Set([...profiles.values()].map((p) => p.store))) await store.close();
+    await shared?.close();
     audit?.close();
     await sandbox?.close().catch(() => undefined);
     if (tempDataDir) await rm(tempDataDir, { recursive: true, force: true }).catch(() => undefined);
@@ -209,6 +222,8 @@ async function serve(config: Config, version: string): Promise<number> {
         logger,
         version,
         onRefused: audit ? (refusal) => audit.refused({ ...refusal, transport: "http" }) : undefined,
+        rateLimits: shared?.rateLimits,
+        health: shared?.health,
       });
       running = http;
     } else {
@@ -228,6 +243,7 @@ async function serve(config: Config, version: string): Promise<number> {
       confirmation: config.confirmation.mode,
       profiles: [...profiles.keys()],
       audit: config.audit.kind,
+      state: shared ? `PostgreSQL ${shared.where}` : "files and memory",
     },
     "started",
   );

@@ -2,7 +2,7 @@ import { DigiCertClient, type Timeouts } from "../client/client.js";
 import type { Credentials } from "../client/credentials.js";
 import { DEFAULT_PROFILE } from "../config/index.js";
 import type { Logger } from "../logging.js";
-import { SnapshotStore } from "../reporting/index.js";
+import { FileSnapshotStore, type SnapshotStore } from "../reporting/index.js";
 
 /** One key profile at run time: its own DigiCert client (its keys only) and its own snapshot store. */
 export interface ProfileRuntime {
@@ -21,6 +21,8 @@ export interface ProfilesOptions {
   timeouts: Partial<Timeouts>;
   dataDir: string | undefined;
   logger: Logger;
+  /** builds a profile's snapshot store (PostgreSQL with DATABASE_URL); default: the files store under dataDir */
+  createStore?: (scope: { origin: string; accountKey: string | undefined }) => SnapshotStore;
 }
 
 /**
@@ -47,12 +49,14 @@ export function openProfiles(options: ProfilesOptions): Map<string, ProfileRunti
     const storeKey = scope ?? "";
     let store = stores.get(storeKey);
     if (!store) {
-      store = new SnapshotStore({
-        origin: client.baseUrl,
-        accountKey: scope,
-        dataDir: options.dataDir,
-        logger: options.logger,
-      });
+      store =
+        options.createStore?.({ origin: client.baseUrl, accountKey: scope }) ??
+        new FileSnapshotStore({
+          origin: client.baseUrl,
+          accountKey: scope,
+          dataDir: options.dataDir,
+          logger: options.logger,
+        });
       stores.set(storeKey, store);
     }
     out.set(name, { name, credentials, client, store });

@@ -10,6 +10,7 @@ import {
 } from "../mcp/index.js";
 import { registerReporting } from "../mcp/reporting/index.js";
 import { registerSetupCheck } from "../mcp/setup-tool.js";
+import { observeMcpServer, type ServerObserver } from "../mcp/telemetry.js";
 import type { McpServer } from "../sdk/server.js";
 import type { Principal, ServerContext } from "../transports/types.js";
 import type { ProfileRuntime } from "./profiles.js";
@@ -62,7 +63,9 @@ export function serverFactory(options: ServerFactoryOptions): ServerFactory {
         clientId: principal.identity.clientId ?? null,
       }),
     };
-    return createMcpServer({
+    // OpenTelemetry (a no-op until the operator registers an SDK) sees every request; told DigiCert's answer here
+    let observer: ServerObserver | undefined;
+    const server = createMcpServer({
       client: profile.client,
       logger,
       version: options.version,
@@ -81,7 +84,10 @@ export function serverFactory(options: ServerFactoryOptions): ServerFactory {
       resultText: options.resultText,
       caller: principal && confirmationBinding(principal),
       repeatGuard,
-      onToolCall: audit ? (call) => audit.record(call, caller) : undefined,
+      onToolCall: (call) => {
+        observer?.onToolCall(call);
+        audit?.record(call, caller);
+      },
       onToolRefused: audit
         ? (tool) =>
             audit.refused({
@@ -113,5 +119,7 @@ export function serverFactory(options: ServerFactoryOptions): ServerFactory {
         });
       },
     });
+    observer = observeMcpServer(server);
+    return server;
   };
 }

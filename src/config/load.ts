@@ -282,6 +282,7 @@ export function loadConfig(environment: Env, argv: readonly string[]): Config {
   }
 
   const audit = parseAudit(value("auditLog"), transport);
+  const databaseUrl = parseDatabaseUrl(envValue("databaseUrl"));
 
   const secrets = [
     parentKey,
@@ -292,6 +293,8 @@ export function loadConfig(environment: Env, argv: readonly string[]): Config {
     ...tokens,
     oauth?.introspection?.clientSecret,
     confirmation.secret,
+    databaseUrl,
+    databaseUrl && decodeURIComponent(new URL(databaseUrl).password),
   ].filter((s): s is string => typeof s === "string" && s.length > 0);
 
   return {
@@ -311,9 +314,27 @@ export function loadConfig(environment: Env, argv: readonly string[]): Config {
     transport,
     http,
     audit,
+    databaseUrl,
     secrets: [...new Set(secrets)],
     warnings,
   };
+}
+
+/** DATABASE_URL: a postgres:// (or postgresql://) URL; the message never repeats it (it may hold a password). */
+function parseDatabaseUrl(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new ConfigError("DATABASE_URL is not a URL (expected postgres://user:password@host:5432/database)");
+  }
+  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
+    throw new ConfigError(
+      `DATABASE_URL must be a postgres:// URL (got one starting ${JSON.stringify(url.protocol)}); PostgreSQL is the only database supported`,
+    );
+  }
+  return v;
 }
 
 /** MCP_AUDIT_LOG: a path, "stderr" or "off"; unset: on (stderr) for HTTP, where several clients share a server. */

@@ -67,6 +67,7 @@ export type SettingId =
   | "oauthClientSecret"
   | "maxSessionsPerToken"
   | "auditLog"
+  | "databaseUrl"
   | "logLevel"
   | "resultText"
   | "mcpb"
@@ -401,6 +402,14 @@ export const SETTINGS: readonly Setting[] = [
     default: String(DEFAULT_MAX_SESSIONS_PER_TOKEN),
     description:
       "Most HTTP sessions one bearer token may hold open at once (more: 429 for that token only). A token's `max_sessions` in the tokens file wins.",
+  },
+  {
+    id: "databaseUrl",
+    group: "General",
+    env: "DATABASE_URL",
+    secret: true,
+    description:
+      "`postgres://user:password@host:5432/db`: keep shared state (reporting snapshots, used confirmation tokens, rate limits) in PostgreSQL so several HTTP replicas behind a load balancer act as one. Unset: files and memory, for one process. See docs/deployment.md.",
   },
   {
     id: "auditLog",

@@ -134,6 +134,8 @@ export interface Config {
   /** HTTP settings; meaningful when transport is "http" (tokens is then non-empty) */
   http: HttpConfig;
   audit: AuditTarget;
+  /** DATABASE_URL: shared state in PostgreSQL; undefined: files and memory (one process) */
+  databaseUrl: string | undefined;
   /** every secret value configured (keys, HTTP tokens, confirmation secret), for log scrubbing */
   secrets: string[];
   /** non-fatal remarks to log at start-up */

@@ -18,12 +18,15 @@ export {
   snapshotId,
   statusOf,
 } from "./model.js";
+export { PgSnapshotStore, type PgSnapshotStoreOptions, SNAPSHOT_CHANNEL } from "./pg-store.js";
 export {
   DEFAULT_RETENTION,
+  FileSnapshotStore,
   type RecordResult,
   type RetentionPolicy,
   SnapshotStore,
   type SnapshotStoreOptions,
+  type StoreListener,
   storeScope,
 } from "./store.js";
 export { type ReportSummary, type SummaryOptions, summarizeReport } from "./summary.js";

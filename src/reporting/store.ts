@@ -56,6 +56,77 @@ export interface RecordResult {
 
 export type StoreListener = (event: RecordResult) => void;
 
+/**
+ * Where reporting snapshots live: files (the default, FileSnapshotStore) or PostgreSQL (PgSnapshotStore, with
+ * DATABASE_URL, shared by replicas). Both pass test/reporting/store-contract.test.ts. Queries need at most two
+ * snapshots' reports at once (summary with its previous, a diff); the list holds descriptions only.
+ */
+export interface SnapshotStore {
+  /** for messages and logs: the folder, or PostgreSQL's host:port/database */
+  readonly location: string;
+  /** Snapshots, newest first (descriptions only, no reports). */
+  list(): Promise<SnapshotMeta[]>;
+  latest(): Promise<SnapshotMeta | undefined>;
+  meta(id: string): Promise<SnapshotMeta | undefined>;
+  /** The snapshot taken just before `id`. */
+  previous(id: string): Promise<SnapshotMeta | undefined>;
+  /** One snapshot with its report; undefined when unknown or damaged (with a warning). */
+  read(id: string): Promise<Snapshot | undefined>;
+  /** Fetches with `fetch` and records; concurrent calls in one process share one fetch. */
+  take(fetch: () => Promise<Reporting>): Promise<RecordResult>;
+  /** A new snapshot unless the report equals the latest one (then only its checked_at moves); then retention. */
+  record(report: Reporting, fetchedAtMs?: number): Promise<RecordResult>;
+  /** Deletes snapshots beyond the retention policy (never the newest); returns the deleted ids. */
+  prune(): Promise<string[]>;
+  /**
+   * Called after every recorded report, by this process or (PostgreSQL) by any replica sharing the store.
+   * Returns an unsubscribe.
+   */
+  onRecord(listener: StoreListener): () => void;
+  /** Releases what the store holds open (the PostgreSQL listener); the files store holds nothing. */
+  close(): Promise<void>;
+}
+
+/** A report ready to store: its canonical bytes, their hash and its counts. */
+export interface PreparedReport {
+  normalised: Reporting;
+  body: Buffer;
+  hash: string;
+  at: string;
+  counts: SnapshotMeta["counts"];
+}
+
+export function prepareReport(report: Reporting, fetchedAtMs: number): PreparedReport {
+  const normalised = normaliseReport(report);
+  // normaliseReport already sorted every key, so plain JSON.stringify is the canonical text
+  const body = Buffer.from(JSON.stringify(normalised), "utf8");
+  return {
+    normalised,
+    body,
+    hash: sha256Hex(body),
+    at: new Date(fetchedAtMs).toISOString(),
+    counts: countReport(normalised, fetchedAtMs),
+  };
+}
+
+/** Parses stored canonical JSON back into a report; throws when it is not one or its hash is not `hash`. */
+export function parseStoredReport(raw: Buffer, hash: string): Reporting {
+  const actual = sha256Hex(raw);
+  if (actual !== hash)
+    throw new Error(`content hash ${actual.slice(0, 12)}… does not match the recorded one`);
+  const parsed: unknown = JSON.parse(raw.toString("utf8"));
+  if (!parsed || typeof parsed !== "object" || !Array.isArray((parsed as Reporting).accounts)) {
+    throw new Error("not a reporting document");
+  }
+  return parsed as Reporting;
+}
+
+/** Retention cut-off in epoch ms (everything older goes, except the newest). */
+export function retentionCutoff(retention: RetentionPolicy, nowMs: number): number {
+  const { maxAgeDays } = retention;
+  return maxAgeDays && maxAgeDays > 0 ? nowMs - maxAgeDays * DAY_MS : Number.NEGATIVE_INFINITY;
+}
+
 const metaSchema = z.object({
   id: z.string().refine(isSnapshotId),
   taken_at: z.string(),
@@ -93,7 +164,7 @@ const newestFirst = (a: SnapshotMeta, b: SnapshotMeta) =>
  * hash). Every write is atomic; the meta file is written last, so a snapshot exists only once both are whole.
  * Damaged files are skipped with a warning; temp files are never read.
  */
-export class SnapshotStore {
+export class FileSnapshotStore implements SnapshotStore {
   /** the folder holding this origin + account's snapshots */
   readonly dir: string;
   private readonly origin: string;
@@ -121,6 +192,14 @@ export class SnapshotStore {
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
     this.cacheSize = Math.max(0, options.cacheSize ?? 2);
+  }
+
+  get location(): string {
+    return this.dir;
+  }
+
+  async close(): Promise<void> {
+    // nothing held open: every operation opens and closes its files
   }
 
   /** Snapshots, newest first. */
@@ -164,15 +243,7 @@ export class SnapshotStore {
     }
     let report: Reporting;
     try {
-      const raw = await gunzipAsync(await readFile(this.dataPath(id)));
-      const hash = sha256Hex(raw);
-      if (hash !== meta.hash)
-        throw new Error(`content hash ${hash.slice(0, 12)}… does not match the recorded one`);
-      const parsed: unknown = JSON.parse(raw.toString("utf8"));
-      if (!parsed || typeof parsed !== "object" || !Array.isArray((parsed as Reporting).accounts)) {
-        throw new Error("not a reporting document");
-      }
-      report = parsed as Reporting;
+      report = parseStoredReport(await gunzipAsync(await readFile(this.dataPath(id))), meta.hash);
     } catch (err) {
       this.logger?.warn(
         { snapshot: id, dir: this.dir, err: String(err) },
@@ -212,12 +283,7 @@ export class SnapshotStore {
       await this.open();
       // Another process may share the folder: see what it wrote before deciding what is new.
       await this.rescan();
-      const normalised = normaliseReport(report);
-      // normaliseReport already sorted every key, so plain JSON.stringify is the canonical text
-      const text = JSON.stringify(normalised);
-      const body = Buffer.from(text, "utf8");
-      const hash = sha256Hex(body);
-      const at = new Date(fetchedAtMs).toISOString();
+      const { normalised, body, hash, at, counts } = prepareReport(report, fetchedAtMs);
       const previous = this.index[0];
       let result: RecordResult;
       if (previous && previous.hash === hash) {
@@ -234,7 +300,7 @@ export class SnapshotStore {
           taken_at: at,
           checked_at: at,
           hash,
-          counts: countReport(normalised, fetchedAtMs),
+          counts,
           bytes: body.length,
         };
         await writeFileAtomic(this.dataPath(id), await gzipAsync(body));
@@ -357,8 +423,8 @@ export class SnapshotStore {
   }
 
   private async applyRetention(): Promise<string[]> {
-    const { keepLast, maxAgeDays } = this.retention;
-    const oldest = maxAgeDays && maxAgeDays > 0 ? this.now() - maxAgeDays * DAY_MS : Number.NEGATIVE_INFINITY;
+    const { keepLast } = this.retention;
+    const oldest = retentionCutoff(this.retention, this.now());
     const doomed = this.index.filter(
       (m, i) => i > 0 && ((keepLast !== undefined && keepLast > 0 && i >= keepLast) || takenAtMs(m) < oldest),
     );
@@ -402,3 +468,9 @@ export class SnapshotStore {
     );
   }
 }
+
+/**
+ * `new SnapshotStore(options)` still builds the files store, the default: code and tests written before the
+ * PostgreSQL store keep working. The type SnapshotStore is the interface both implement.
+ */
+export const SnapshotStore = FileSnapshotStore;

@@ -15,7 +15,7 @@ import { PACKAGE_NAME } from "../version.js";
 import { type KnownToken, knownTokens, matchToken } from "./auth.js";
 import { closeOnce } from "./close-once.js";
 import { OAuthResourceServer } from "./oauth/index.js";
-import { RateLimiter } from "./rate-limit.js";
+import { localRateLimits, RateLimiter } from "./rate-limit.js";
 import type { RefusedRequest, RunningTransport, TransportDeps } from "./types.js";
 
 export const MCP_PATH = "/mcp";
@@ -173,7 +173,8 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
       "startHttpServer needs at least one bearer token (MCP_HTTP_TOKEN or MCP_HTTP_TOKENS_FILE) or OAuth",
     );
   }
-  const limiter = new RateLimiter();
+  // in memory per process, unless the CLI shares them through the database (DATABASE_URL)
+  const limiter = deps.rateLimits ?? localRateLimits(new RateLimiter());
   const sessions = new Map<string, Session>();
   let pendingSessions = 0;
   /** sessions being initialized, by token name (counted against its cap like open ones) */
@@ -398,7 +399,7 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
     }
     const caller = authenticated?.ok ? authenticated.caller : (known[token] as KnownToken);
     const limit = caller.grant.rateLimit ?? config.rateLimit?.perMinute ?? 0;
-    const wait = limiter.take(caller.name, limit, config.rateLimit?.burst ?? DEFAULT_RATE_BURST);
+    const wait = await limiter.take(caller.name, limit, config.rateLimit?.burst ?? DEFAULT_RATE_BURST);
     if (wait > 0) {
       logger.warn({ tokenName: caller.name, retryAfter: wait }, "rate limit reached");
       refuse(req, "rate_limited", caller.name, 429);
@@ -487,10 +488,14 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
           sendJson(res, 405, { ok: false, error: "method not allowed" }, { allow: "GET, HEAD" });
           return;
         }
+        // The database's state is reported, not made the answer's status: without it a replica still serves
+        // DigiCert reads, and a load balancer taking every replica out with the database would stop those too.
+        const extra = deps.health ? await deps.health() : {};
         sendJson(res, shuttingDown ? 503 : 200, {
           ok: !shuttingDown,
           name: PACKAGE_NAME,
           version: deps.version,
+          ...extra,
         });
         return;
       }

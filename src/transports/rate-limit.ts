@@ -26,3 +26,12 @@ export class RateLimiter {
     return Math.max(1, Math.ceil((1 - bucket.level) / perMs / 1000));
   }
 }
+
+/** Where the HTTP edge takes from a token's bucket: this process (RateLimiter) or a store shared by replicas. */
+export interface RateLimits {
+  take(name: string, perMinute: number, burst: number): Promise<number>;
+}
+
+export function localRateLimits(limiter: RateLimiter): RateLimits {
+  return { take: async (name, perMinute, burst) => limiter.take(name, perMinute, burst) };
+}

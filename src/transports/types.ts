@@ -1,6 +1,7 @@
 import type { TokenGrant } from "../config/index.js";
 import type { Logger } from "../logging.js";
 import type { McpServer } from "../sdk/server.js";
+import type { RateLimits } from "./rate-limit.js";
 
 /** Who an HTTP request authenticated as: the token's name and what it may do (never the token itself). */
 export interface Principal {
@@ -32,6 +33,10 @@ export interface TransportDeps {
   logger: Logger;
   /** reported by /healthz */
   version: string;
+  /** per-token rate limits shared by replicas (DATABASE_URL); default: this process's own buckets */
+  rateLimits?: RateLimits;
+  /** more facts for /healthz (e.g. whether the database answers); must not throw */
+  health?: () => Promise<Record<string, unknown>>;
   /** told of every /mcp request refused before reaching MCP (the CLI writes it to the audit log) */
   onRefused?: (refusal: RefusedRequest) => void;
 }

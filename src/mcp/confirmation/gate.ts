@@ -151,7 +151,7 @@ export class ConfirmationGate {
     tokens: ConfirmationTokens,
     extra: ToolExtra,
   ): Promise<GateDecision> {
-    const verdict = tokens.verifyAndConsume(token, {
+    const verdict = await tokens.verifyAndConsume(token, {
       tool: op.name,
       args: hashOf(args),
       session: this.binding(extra),

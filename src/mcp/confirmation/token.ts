@@ -33,6 +33,25 @@ export interface TokenOptions {
    * caller with the rate limit off can reach it, and its ~1.5 MB.
    */
   maxUsedPerCaller?: number;
+  /**
+   * Where used tokens are recorded: this process's memory (default), or a ledger every replica shares (the
+   * PostgreSQL one with DATABASE_URL), so a token redeemed on one replica is refused on all.
+   */
+  ledger?: UsedTokenLedger;
+}
+
+/** What recording a redemption found: first use, a replay, or the owner's ledger at its bound. */
+export type Redemption = "recorded" | "used" | "full";
+
+/**
+ * The single-use memory of confirmation tokens: insert-if-absent of a nonce, kept until the token's expiry,
+ * bounded per owner. `redeem` throws when it cannot record (a database away): the gate then refuses, since a
+ * token whose use was not recorded could be used again.
+ */
+export interface UsedTokenLedger {
+  redeem(entry: { owner: string; nonce: string; exp: number; now: number; max: number }): Promise<Redemption>;
+  /** used tokens remembered now, all owners together (tests, diagnostics) */
+  usedCount(now: number): Promise<number>;
 }
 
 /** Whose ledger a used token goes to: the HTTP token's name, else the session (stdio: ""). */
@@ -65,16 +84,60 @@ function fromWire(w: Wire): TokenClaims {
   return { tool: w.t, args: w.a, state: w.s, session: w.k, exp: w.e, nonce: w.n };
 }
 
+/** The used-token ledger in this process's memory: per owner, pruned as tokens expire. */
+export class MemoryLedger implements UsedTokenLedger {
+  /** owner -> (nonce -> expiry); an owner's entry goes once its last nonce expired */
+  private readonly used = new Map<string, Map<string, number>>();
+  private sweptAt = 0;
+
+  constructor(private readonly ttlMs: number) {}
+
+  async redeem(entry: {
+    owner: string;
+    nonce: string;
+    exp: number;
+    now: number;
+    max: number;
+  }): Promise<Redemption> {
+    const { owner, nonce, exp, now, max } = entry;
+    this.sweep(now);
+    // A token is bound to its session and caller, so it can only ever be redeemed by this owner: its ledger is
+    // the only one that needs to know it was used.
+    const ledger = this.used.get(owner) ?? new Map<string, number>();
+    prune(ledger, now);
+    if (ledger.has(nonce)) return "used";
+    // refusing is safe; forgetting a used nonce early would allow a replay
+    if (ledger.size >= max) return "full";
+    ledger.set(nonce, exp);
+    this.used.set(owner, ledger);
+    return "recorded";
+  }
+
+  async usedCount(): Promise<number> {
+    let n = 0;
+    for (const ledger of this.used.values()) n += ledger.size;
+    return n;
+  }
+
+  /** Forgets expired nonces of every caller, at most once per token lifetime, so idle callers free theirs. */
+  private sweep(now: number): void {
+    if (now - this.sweptAt < this.ttlMs) return;
+    this.sweptAt = now;
+    for (const [owner, ledger] of this.used) {
+      prune(ledger, now);
+      if (ledger.size === 0) this.used.delete(owner);
+    }
+  }
+}
+
 /**
  * Issues and checks HMAC-SHA256 signed, single-use confirmation tokens. Stateless except for the used nonces,
- * kept per caller only until each token's expiry, and bounded per caller.
+ * kept per caller only until each token's expiry, and bounded per caller, in the ledger.
  */
 export class ConfirmationTokens {
   private readonly key: Buffer;
-  /** owner -> (nonce -> expiry); an owner's entry goes once its last nonce expired */
-  private readonly used = new Map<string, Map<string, number>>();
   private readonly maxUsedPerCaller: number;
-  private sweptAt = 0;
+  private readonly ledger: UsedTokenLedger;
 
   constructor(private readonly options: TokenOptions) {
     if (Buffer.byteLength(options.secret) < 32) {
@@ -82,6 +145,7 @@ export class ConfirmationTokens {
     }
     this.key = createHmac("sha256", options.secret).update(CONTEXT).digest();
     this.maxUsedPerCaller = options.maxUsedPerCaller ?? DEFAULT_MAX_USED_PER_CALLER;
+    this.ledger = options.ledger ?? new MemoryLedger(options.ttlMs);
   }
 
   get ttlMs(): number {
@@ -96,10 +160,10 @@ export class ConfirmationTokens {
   }
 
   /**
-   * Checks signature, binding and expiry, and on success marks the token used, so it works exactly once even if
-   * the action then fails.
+   * Checks signature, binding and expiry, and on success records the token used, so it works exactly once even
+   * if the action then fails. Refuses (fails closed) when the use cannot be recorded.
    */
-  verifyAndConsume(token: string, expected: Redeemer): Verification {
+  async verifyAndConsume(token: string, expected: Redeemer): Promise<Verification> {
     const parts = token.split(".");
     if (parts.length !== 3 || parts[0] !== VERSION)
       return { ok: false, reason: "it is not a confirmation token" };
@@ -122,39 +186,35 @@ export class ConfirmationTokens {
     }
     const now = this.options.now();
     if (now >= claims.exp) return { ok: false, reason: "it has expired" };
-    this.sweep(now);
-    // A token is bound to its session and caller, so it can only ever be redeemed by this owner: its ledger is
-    // the only one that needs to know it was used.
-    const ledger = this.used.get(expected.owner) ?? new Map<string, number>();
-    prune(ledger, now);
-    if (ledger.has(claims.nonce)) return { ok: false, reason: "it has already been used" };
-    if (ledger.size >= this.maxUsedPerCaller) {
-      // refusing is safe; forgetting a used nonce early would allow a replay
+    let redemption: Redemption;
+    try {
+      redemption = await this.ledger.redeem({
+        owner: expected.owner,
+        nonce: claims.nonce,
+        exp: claims.exp,
+        now,
+        max: this.maxUsedPerCaller,
+      });
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
       return {
         ok: false,
-        reason: `this caller has ${ledger.size} confirmations in flight, the most it may have; try again once some have expired (${Math.ceil(this.options.ttlMs / 60_000)} min at most)`,
+        reason: `its use could not be recorded (${why}), and a confirmation is never acted on unrecorded; try again once the database answers`,
       };
     }
-    ledger.set(claims.nonce, claims.exp);
-    this.used.set(expected.owner, ledger);
+    if (redemption === "used") return { ok: false, reason: "it has already been used" };
+    if (redemption === "full") {
+      return {
+        ok: false,
+        reason: `this caller has ${this.maxUsedPerCaller} confirmations in flight, the most it may have; try again once some have expired (${Math.ceil(this.options.ttlMs / 60_000)} min at most)`,
+      };
+    }
     return { ok: true, claims };
   }
 
   /** Used tokens remembered now, all callers together (tests, diagnostics). */
-  usedCount(): number {
-    let n = 0;
-    for (const ledger of this.used.values()) n += ledger.size;
-    return n;
-  }
-
-  /** Forgets expired nonces of every caller, at most once per token lifetime, so idle callers free theirs. */
-  private sweep(now: number): void {
-    if (now - this.sweptAt < this.options.ttlMs) return;
-    this.sweptAt = now;
-    for (const [owner, ledger] of this.used) {
-      prune(ledger, now);
-      if (ledger.size === 0) this.used.delete(owner);
-    }
+  usedCount(): Promise<number> {
+    return this.ledger.usedCount(this.options.now());
   }
 
   private mac(payload: string): string {

@@ -1,0 +1,366 @@
+import { randomUUID } from "node:crypto";
+import { promisify } from "node:util";
+import { gunzip, gzip } from "node:zlib";
+import type { Client, Notification } from "pg";
+import type { Logger } from "pino";
+import type { Database } from "../state/database.js";
+import type { Reporting, Snapshot, SnapshotMeta } from "./model.js";
+import { snapshotId } from "./model.js";
+import {
+  DEFAULT_RETENTION,
+  parseStoredReport,
+  prepareReport,
+  type RecordResult,
+  type RetentionPolicy,
+  retentionCutoff,
+  type SnapshotStore,
+  type StoreListener,
+  storeScope,
+} from "./store.js";
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/** The NOTIFY channel every replica LISTENs on; the payload names the scope, so one channel serves all. */
+export const SNAPSHOT_CHANNEL = "dcpm_snapshots";
+const RECONNECT_MIN_MS = 500;
+const RECONNECT_MAX_MS = 30_000;
+
+export interface PgSnapshotStoreOptions {
+  db: Database;
+  origin: string;
+  accountKey?: string;
+  retention?: RetentionPolicy;
+  logger?: Logger;
+  now?: () => number;
+  /** parsed reports kept in memory (default 2) */
+  cacheSize?: number;
+}
+
+interface Row {
+  id: string;
+  taken_at: Date;
+  checked_at: Date;
+  hash: string;
+  counts: SnapshotMeta["counts"];
+  bytes: number;
+}
+
+/** What a replica tells the others when it records: the event itself, so they need no query to pass it on. */
+interface Announcement {
+  scope: string;
+  from: string;
+  event: RecordResult;
+}
+
+const META_COLUMNS = "id, taken_at, checked_at, hash, counts, bytes";
+
+function toMeta(row: Row): SnapshotMeta {
+  return {
+    id: row.id,
+    taken_at: row.taken_at.toISOString(),
+    checked_at: row.checked_at.toISOString(),
+    hash: row.hash,
+    counts: row.counts,
+    bytes: row.bytes,
+  };
+}
+
+/**
+ * Reporting snapshots in PostgreSQL (table dcpm_snapshots), shared by every replica on the database: one row per
+ * snapshot, its report gzipped canonical JSON, so listing and choosing snapshots reads descriptions only and a
+ * query loads just the report(s) it needs. A record takes a per-scope advisory lock, so two replicas recording
+ * at once still agree on what is new. Each record is announced with NOTIFY; every replica LISTENs and passes
+ * other replicas' records to its own listeners (resource subscribers).
+ */
+export class PgSnapshotStore implements SnapshotStore {
+  readonly location: string;
+  private readonly db: Database;
+  private readonly scope: string;
+  private readonly retention: RetentionPolicy;
+  private readonly logger: Logger | undefined;
+  private readonly now: () => number;
+  private readonly cacheSize: number;
+  /** tells this process's own announcements from other replicas' */
+  private readonly instance = randomUUID();
+  private readonly cache = new Map<string, Reporting>();
+  private readonly listeners = new Set<StoreListener>();
+  private inflightTake: Promise<RecordResult> | undefined;
+  private listener: Client | undefined;
+  private listening: Promise<void> | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private reconnectDelay = RECONNECT_MIN_MS;
+  /** the newest id this process has seen, to notice records missed while the listener was down */
+  private lastLatest: string | undefined;
+  private closed = false;
+
+  constructor(options: PgSnapshotStoreOptions) {
+    this.db = options.db;
+    this.scope = storeScope(options.origin, options.accountKey);
+    this.location = `PostgreSQL ${options.db.where} (scope ${this.scope})`;
+    this.retention = options.retention ?? DEFAULT_RETENTION;
+    this.logger = options.logger;
+    this.now = options.now ?? Date.now;
+    this.cacheSize = Math.max(0, options.cacheSize ?? 2);
+  }
+
+  async list(): Promise<SnapshotMeta[]> {
+    const rows = await this.db.query<Row>(
+      `SELECT ${META_COLUMNS} FROM dcpm_snapshots WHERE scope = $1 ORDER BY taken_at DESC, id DESC`,
+      [this.scope],
+    );
+    return rows.map(toMeta);
+  }
+
+  async latest(): Promise<SnapshotMeta | undefined> {
+    const rows = await this.db.query<Row>(
+      `SELECT ${META_COLUMNS} FROM dcpm_snapshots WHERE scope = $1 ORDER BY taken_at DESC, id DESC LIMIT 1`,
+      [this.scope],
+    );
+    return rows[0] && toMeta(rows[0]);
+  }
+
+  async meta(id: string): Promise<SnapshotMeta | undefined> {
+    const rows = await this.db.query<Row>(
+      `SELECT ${META_COLUMNS} FROM dcpm_snapshots WHERE scope = $1 AND id = $2`,
+      [this.scope, id],
+    );
+    return rows[0] && toMeta(rows[0]);
+  }
+
+  async previous(id: string): Promise<SnapshotMeta | undefined> {
+    const rows = await this.db.query<Row>(
+      `SELECT ${META_COLUMNS} FROM dcpm_snapshots s
+        WHERE s.scope = $1 AND (s.taken_at, s.id) < (SELECT taken_at, id FROM dcpm_snapshots WHERE scope = $1 AND id = $2)
+        ORDER BY s.taken_at DESC, s.id DESC LIMIT 1`,
+      [this.scope, id],
+    );
+    return rows[0] && toMeta(rows[0]);
+  }
+
+  async read(id: string): Promise<Snapshot | undefined> {
+    const cached = this.cache.get(id);
+    // the report of an id never changes, so a cached one skips its bytes; the meta (checked_at) is always fresh
+    const rows = await this.db.query<Row & { data: Buffer | null }>(
+      `SELECT ${META_COLUMNS}, CASE WHEN $3 THEN NULL ELSE data END AS data
+         FROM dcpm_snapshots WHERE scope = $1 AND id = $2`,
+      [this.scope, id, cached !== undefined],
+    );
+    const row = rows[0];
+    if (!row) {
+      this.cache.delete(id);
+      return undefined;
+    }
+    const meta = toMeta(row);
+    if (cached) {
+      this.remember(id, cached);
+      return { meta, report: cached };
+    }
+    let report: Reporting;
+    try {
+      report = parseStoredReport(await gunzipAsync(row.data as Buffer), meta.hash);
+    } catch (err) {
+      this.logger?.warn({ snapshot: id, err: String(err) }, "damaged reporting snapshot skipped");
+      return undefined;
+    }
+    this.remember(id, report);
+    return { meta, report };
+  }
+
+  take(fetch: () => Promise<Reporting>): Promise<RecordResult> {
+    if (!this.inflightTake) {
+      this.inflightTake = (async () => this.record(await fetch()))().finally(() => {
+        this.inflightTake = undefined;
+      });
+    }
+    return this.inflightTake;
+  }
+
+  async record(report: Reporting, fetchedAtMs: number = this.now()): Promise<RecordResult> {
+    const prepared = prepareReport(report, fetchedAtMs);
+    const data = await gzipAsync(prepared.body);
+    const result = await this.db.transaction(async (client) => {
+      // one recorder per scope at a time, across replicas: "is this new?" must see the other's insert
+      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`dcpm_snapshots:${this.scope}`]);
+      const { rows } = await client.query<Row>(
+        `SELECT ${META_COLUMNS} FROM dcpm_snapshots WHERE scope = $1 ORDER BY taken_at DESC, id DESC LIMIT 1`,
+        [this.scope],
+      );
+      const previous = rows[0] && toMeta(rows[0]);
+      let event: RecordResult;
+      if (previous && previous.hash === prepared.hash) {
+        const meta = { ...previous, checked_at: prepared.at };
+        await client.query("UPDATE dcpm_snapshots SET checked_at = $3 WHERE scope = $1 AND id = $2", [
+          this.scope,
+          meta.id,
+          prepared.at,
+        ]);
+        event = { meta, created: false, previous };
+      } else {
+        const base = snapshotId(fetchedAtMs, prepared.hash);
+        const taken = await client.query<{ id: string }>(
+          "SELECT id FROM dcpm_snapshots WHERE scope = $1 AND (id = $2 OR id LIKE $3)",
+          [this.scope, base, `${base}-%`],
+        );
+        const used = new Set(taken.rows.map((r) => r.id));
+        let id = base;
+        for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+        const meta: SnapshotMeta = {
+          id,
+          taken_at: prepared.at,
+          checked_at: prepared.at,
+          hash: prepared.hash,
+          counts: prepared.counts,
+          bytes: prepared.body.length,
+        };
+        await client.query(
+          `INSERT INTO dcpm_snapshots (scope, id, taken_at, checked_at, hash, counts, bytes, data)
+           VALUES ($1, $2, $3, $3, $4, $5, $6, $7)`,
+          [this.scope, id, meta.taken_at, meta.hash, JSON.stringify(meta.counts), meta.bytes, data],
+        );
+        event = previous ? { meta, created: true, previous } : { meta, created: true };
+        this.remember(id, prepared.normalised);
+        await this.applyRetention(client);
+      }
+      const announcement: Announcement = { scope: this.scope, from: this.instance, event };
+      // delivered to the LISTENers when (and only if) this transaction commits
+      await client.query("SELECT pg_notify($1, $2)", [SNAPSHOT_CHANNEL, JSON.stringify(announcement)]);
+      return event;
+    });
+    this.lastLatest = result.meta.id;
+    this.emit(result);
+    return result;
+  }
+
+  async prune(): Promise<string[]> {
+    return this.db.transaction(async (client) => {
+      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`dcpm_snapshots:${this.scope}`]);
+      return this.applyRetention(client);
+    });
+  }
+
+  onRecord(listener: StoreListener): () => void {
+    this.listeners.add(listener);
+    void this.listen();
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    const client = this.listener;
+    this.listener = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  /** Deletes all but the newest beyond keepLast or older than maxAgeDays, in the caller's transaction. */
+  private async applyRetention(client: import("pg").PoolClient): Promise<string[]> {
+    const keepLast = this.retention.keepLast && this.retention.keepLast > 0 ? this.retention.keepLast : null;
+    const cutoff = retentionCutoff(this.retention, this.now());
+    const { rows } = await client.query<{ id: string }>(
+      `WITH ranked AS (
+         SELECT id, taken_at, row_number() OVER (ORDER BY taken_at DESC, id DESC) AS n
+           FROM dcpm_snapshots WHERE scope = $1)
+       DELETE FROM dcpm_snapshots d USING ranked r
+        WHERE d.scope = $1 AND d.id = r.id AND r.n > 1
+          AND (($2::int IS NOT NULL AND r.n > $2::int) OR ($3::timestamptz IS NOT NULL AND r.taken_at < $3::timestamptz))
+        RETURNING d.id, d.taken_at`,
+      [this.scope, keepLast, Number.isFinite(cutoff) ? new Date(cutoff).toISOString() : null],
+    );
+    const ids = (rows as { id: string; taken_at: Date }[])
+      .sort((a, b) => b.taken_at.getTime() - a.taken_at.getTime() || (a.id < b.id ? 1 : -1))
+      .map((r) => r.id);
+    for (const id of ids) this.cache.delete(id);
+    if (ids.length > 0) this.logger?.debug({ deleted: ids }, "reporting snapshots pruned");
+    return ids;
+  }
+
+  private remember(id: string, report: Reporting): void {
+    if (this.cacheSize === 0) return;
+    this.cache.delete(id);
+    this.cache.set(id, report);
+    while (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+  }
+
+  private emit(event: RecordResult): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.logger?.warn({ err: String(err) }, "reporting snapshot listener failed");
+      }
+    }
+  }
+
+  /** Opens the LISTEN connection once someone listens; reopens it (with backoff) whenever it is lost. */
+  private listen(): Promise<void> {
+    if (this.closed || this.listener || this.listening) return this.listening ?? Promise.resolve();
+    this.listening = (async () => {
+      let client: Client | undefined;
+      try {
+        client = await this.db.dedicatedClient();
+        client.on("notification", (n) => this.onNotification(n));
+        const lost = () => {
+          if (this.listener !== client) return;
+          this.listener = undefined;
+          this.logger?.warn({ where: this.db.where }, "snapshot change listener lost; reconnecting");
+          void client?.end().catch(() => undefined);
+          this.scheduleReconnect();
+        };
+        client.on("error", lost);
+        client.on("end", lost);
+        await client.query(`LISTEN ${SNAPSHOT_CHANNEL}`);
+        if (this.closed) {
+          await client.end();
+          return;
+        }
+        this.listener = client;
+        this.reconnectDelay = RECONNECT_MIN_MS;
+        await this.catchUp();
+      } catch (err) {
+        await client?.end().catch(() => undefined);
+        this.logger?.debug({ err: String(err) }, "snapshot change listener could not connect");
+        this.scheduleReconnect();
+      } finally {
+        this.listening = undefined;
+      }
+    })();
+    return this.listening;
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed || this.reconnectTimer || this.listeners.size === 0) return;
+    const delay = this.reconnectDelay;
+    this.reconnectDelay = Math.min(RECONNECT_MAX_MS, delay * 2);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      void this.listen();
+    }, delay);
+    this.reconnectTimer.unref();
+  }
+
+  /** After (re)connecting: a snapshot recorded while nobody listened is passed on as one event. */
+  private async catchUp(): Promise<void> {
+    const latest = await this.latest().catch(() => undefined);
+    if (!latest) return;
+    const before = this.lastLatest;
+    this.lastLatest = latest.id;
+    if (before !== undefined && before !== latest.id) {
+      const previous = await this.previous(latest.id).catch(() => undefined);
+      this.emit(previous ? { meta: latest, created: true, previous } : { meta: latest, created: true });
+    }
+  }
+
+  private onNotification(n: Notification): void {
+    if (n.channel !== SNAPSHOT_CHANNEL || !n.payload) return;
+    let announcement: Announcement;
+    try {
+      announcement = JSON.parse(n.payload) as Announcement;
+    } catch {
+      return;
+    }
+    if (announcement.scope !== this.scope || announcement.from === this.instance) return;
+    this.lastLatest = announcement.event.meta.id;
+    this.emit(announcement.event);
+  }
+}
