@@ -4,7 +4,7 @@ import { DEMO, DEMO_KEYS, EXAMPLE_CORP, type Sandbox, startSandbox } from "../..
 import { DigiCertClient } from "../../src/client/client.js";
 import { createLogger } from "../../src/logging.js";
 import { OPERATIONS, type OperationName } from "../../src/operations/index.js";
-import { EVERY_OPERATION, exampleOf } from "../helpers/examples.js";
+import { EVERY_OPERATION, exampleCredentials, exampleOf } from "../helpers/examples.js";
 import { failure } from "../helpers/failure.js";
 
 // Drives the real client against the sandbox over loopback HTTP: every catalog operation at least once (its
@@ -23,6 +23,8 @@ const logger = createLogger({ level: "trace", secrets: SECRETS, destination: sin
 let sandbox: Sandbox;
 let client: DigiCertClient;
 let subOnly: DigiCertClient;
+/** configured as the examples beside the sandbox handlers expect */
+let examples: DigiCertClient;
 const called = new Set<string>();
 
 function make(credentials: ConstructorParameters<typeof DigiCertClient>[0]["credentials"]) {
@@ -66,11 +68,13 @@ beforeAll(async () => {
     devkey: DEMO_KEYS.devkey,
   });
   subOnly = make({ subaccountKey: DEMO_KEYS.subFull, devkey: DEMO_KEYS.devkey });
+  examples = make(exampleCredentials(sandbox.keys));
 });
 beforeEach(() => sandbox.reset());
 afterAll(async () => {
   await client.close();
   await subOnly.close();
+  await examples.close();
   await sandbox.close();
   // Every operation of the catalog was exercised by this file.
   expect([...called].sort()).toEqual(OPERATIONS.map((op) => op.name).sort());
@@ -82,7 +86,7 @@ afterAll(async () => {
 
 describe("every catalog operation", () => {
   it.each(EVERY_OPERATION)("%s: its example call succeeds", async (name, op) => {
-    const result = await call(name as OperationName, exampleOf(name));
+    const result = await call(name as OperationName, exampleOf(name), examples);
     expect(result.status >= 200 && result.status < 300, `${name}: ${result.status}`).toBe(true);
     if (op.response === undefined) expect(result.status, name).toBe(204);
   });
