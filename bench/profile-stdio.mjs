@@ -12,7 +12,8 @@ import { connectStdio, rawCall } from "./mcp-clients.mjs";
 const opts = args();
 const CALLS = Number(opts.calls ?? 5_000);
 const TOP = Number(opts.top ?? 30);
-const ENTRY = opts.entry ? resolve(opts.entry) : CLI;
+// "--entry 'bench/floor-server.mjs proxy'": a file and its arguments
+const [ENTRY, ...ENTRY_ARGS] = opts.entry ? String(opts.entry).split(" ") : [CLI];
 const TOOL = String(opts.tool ?? "get_acme_contract");
 const ARGS = JSON.parse(String(opts.args ?? '{"acme_contract_id":10001}'));
 const dir = opts.keep ? resolve(String(opts.keep)) : mkdtempSync(join(tmpdir(), "stdio-prof-"));
@@ -33,7 +34,9 @@ function area(url, name) {
 const sandbox = await startSandboxProcess();
 let server;
 try {
-  server = await connectStdio(sandbox, { args: ["--cpu-prof", `--cpu-prof-dir=${dir}`, ENTRY] });
+  server = await connectStdio(sandbox, {
+    args: ["--cpu-prof", `--cpu-prof-dir=${dir}`, resolve(ENTRY), ...ENTRY_ARGS],
+  });
   for (let i = 0; i < 200; i++) await rawCall(server.client, TOOL, ARGS);
   const cpu0 = cpuMs(server.pid);
   const t0 = performance.now();
