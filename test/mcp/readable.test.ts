@@ -92,11 +92,13 @@ describe("tool results", () => {
   it("a list: one line per record, the field names once in its heading", async () => {
     const r = await h.call("list_api_keys", { limit: 3 });
     const lines = textOf(r).split("\n");
-    expect(lines.filter((l) => /^api_keys \(3; fields id, name, account_id, status, /.test(l))).toHaveLength(1);
+    expect(lines.filter((l) => /^api_keys \(3; fields id, name, account_id, status, /.test(l))).toHaveLength(
+      1,
+    );
     const rows = lines.filter((l) => l.startsWith("- "));
     expect(rows).toHaveLength(3);
     const keys = (structured(r).data as { api_keys: { id: number; name: string }[] }).api_keys;
-    keys.forEach((k, i) => expect(rows[i]).toContain(`- ${k.id}, ${JSON.stringify(k.name)}, `));
+    for (const [i, k] of keys.entries()) expect(rows[i]).toContain(`- ${k.id}, ${JSON.stringify(k.name)}, `);
     expect(textOf(r)).not.toContain('{"');
   });
 
