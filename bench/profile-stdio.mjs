@@ -28,6 +28,10 @@ function area(url, name) {
   if (url.includes("/pino") || url.includes("sonic-boom")) return "pino";
   if (url.includes("/undici/")) return "undici";
   if (url.includes("node_modules")) return url.replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, "$1");
+  // unbundled (dist/src): which layer; the bundled bin's chunks mix packages and layers
+  const layer = /\/dist\/src\/([^/]+)\//.exec(url);
+  if (layer) return `this server: src/${layer[1]}`;
+  if (url.includes("/bench/")) return "the floor server (bench/)";
   return "this server";
 }
 

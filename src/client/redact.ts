@@ -112,17 +112,41 @@ function scrubFragments(text: string, { windows, bits }: Fragments): string {
   return `${out}${text.slice(copied, start)}[REDACTED]${text.slice(coverEnd)}`;
 }
 
-/** Deep copy of a JSON-like value with secrets scrubbed from every string (the fragments looked up once). */
+/**
+ * A JSON-like value with secrets scrubbed from every string (the fragments looked up once). Arrays and plain
+ * objects holding no secret are returned as they are, not copied: every tool result is scrubbed, and copying
+ * every record of it was most of what scrubbing a clean result cost (fix 16.4). Any other object (an Error, a
+ * class instance) is still copied to a plain object of its own enumerable fields, as before.
+ */
 export function scrubDeep<T>(value: T, secrets: readonly string[]): T {
   if (secrets.length === 0) return value;
   const fragments = fragmentsOf(secrets);
   const walk = (v: unknown): unknown => {
     if (typeof v === "string") return scrubWith(v, secrets, fragments);
-    if (Array.isArray(v)) return v.map(walk);
+    if (Array.isArray(v)) {
+      let out: unknown[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const clean = walk(v[i]);
+        if (clean !== v[i]) {
+          out ??= v.slice();
+          out[i] = clean;
+        }
+      }
+      return out ?? v;
+    }
     if (v && typeof v === "object") {
-      const out: Record<string, unknown> = {};
-      for (const [k, member] of Object.entries(v)) out[k] = walk(member);
-      return out;
+      const proto = Object.getPrototypeOf(v);
+      const plain = proto === Object.prototype || proto === null;
+      let out: Record<string, unknown> | undefined = plain ? undefined : {};
+      for (const [k, member] of Object.entries(v)) {
+        const clean = walk(member);
+        if (out) out[k] = clean;
+        else if (clean !== member) {
+          out = { ...(v as Record<string, unknown>) };
+          out[k] = clean;
+        }
+      }
+      return out ?? v;
     }
     return v;
   };
