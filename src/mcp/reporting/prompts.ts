@@ -5,7 +5,7 @@ import type { GetPromptResult, McpServer } from "../../sdk/server.js";
 import { completable } from "../../sdk/server.js";
 import type { ToolFacts } from "../access.js";
 import type { ReportingContext } from "./context.js";
-import { reportingTool } from "./tools.js";
+import { findContractsForDomain, listExpiringContracts, reportingSummary } from "./tools/index.js";
 import { LATEST_URI } from "./uris.js";
 
 // Prompt text never carries names, SANs or other values from DigiCert: it tells the agent which tools to call.
@@ -33,19 +33,15 @@ function catalogTool(name: string): ToolFacts {
  * them: otherwise it would send the agent to a tool that does not exist for it.
  */
 export const PROMPT_TOOLS: Record<string, ToolFacts[]> = {
-  renewal_review: [
-    reportingTool("list_expiring_contracts"),
-    catalogTool("get_acme_contract"),
-    reportingTool("reporting_summary"),
-  ],
+  renewal_review: [listExpiringContracts, catalogTool("get_acme_contract"), reportingSummary],
   subaccount_audit: [
-    reportingTool("reporting_summary"),
+    reportingSummary,
     catalogTool("list_acme_credentials"),
     catalogTool("list_api_keys"),
     catalogTool("get_emergency_emails"),
-    reportingTool("list_expiring_contracts"),
+    listExpiringContracts,
   ],
-  domain_coverage: [reportingTool("find_contracts_for_domain")],
+  domain_coverage: [findContractsForDomain],
 };
 
 export function registerReportingPrompts(server: McpServer, ctx: ReportingContext): void {
