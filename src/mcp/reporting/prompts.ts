@@ -44,6 +44,11 @@ export const PROMPT_TOOLS: Record<string, ToolFacts[]> = {
   domain_coverage: [findContractsForDomain],
 };
 
+// Built once per process, not per server (each HTTP session, and each stateless request, has its own); the
+// subaccount_audit argument is per server, as its completion reads that server's context.
+const RENEWAL_ARGS = { days: digits(4).optional().describe("window in days (default 30)") };
+const DOMAIN_ARGS = { domain: z.string().min(1).max(300).describe("e.g. shop.example.com") };
+
 export function registerReportingPrompts(server: McpServer, ctx: ReportingContext): void {
   const offered = (prompt: string) => ctx.access.offersPromptFor(PROMPT_TOOLS[prompt] ?? []);
   const registerPrompt: McpServer["registerPrompt"] = (name, config, cb) => {
@@ -58,7 +63,7 @@ export function registerReportingPrompts(server: McpServer, ctx: ReportingContex
     {
       title: "Renewal review",
       description: "Review ACME contracts expiring within N days and plan renewals.",
-      argsSchema: { days: digits(4).optional().describe("window in days (default 30)") },
+      argsSchema: RENEWAL_ARGS,
     },
     ({ days }) => {
       const n = Math.min(Math.max(Number(days ?? 30) || 30, 1), 3650);
@@ -114,7 +119,7 @@ export function registerReportingPrompts(server: McpServer, ctx: ReportingContex
     {
       title: "Domain coverage",
       description: "Which contracts and subaccounts cover a domain, and whether coverage is at risk.",
-      argsSchema: { domain: z.string().min(1).max(300).describe("e.g. shop.example.com") },
+      argsSchema: DOMAIN_ARGS,
     },
     ({ domain }) => {
       const parsed = normaliseDnsName(domain);
