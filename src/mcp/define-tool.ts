@@ -128,7 +128,9 @@ export function registerComputedTools<Ctx>(
         } catch (err) {
           const failure = computedToolError(tool.name, err);
           outcome = `error:${failure.kind}`;
-          if (failure.kind === "internal") deps.logger.error({ tool: tool.name, err }, "tool failed");
+          // where it failed, not the message: it may quote an argument (a pasted key, a domain); the agent has it
+          if (failure.kind === "internal")
+            deps.logger.warn({ tool: tool.name, ...failedAt(err) }, "tool failed");
           return deps.scrub(failure.result);
         } finally {
           const ms = Math.round(performance.now() - started);
@@ -138,4 +140,11 @@ export function registerComputedTools<Ctx>(
       },
     );
   }
+}
+
+/** An error's name and the first frame of its stack (file and line), without its message. */
+function failedAt(err: unknown): { error: string; at?: string } {
+  if (!(err instanceof Error)) return { error: typeof err };
+  const frame = err.stack?.split("\n").find((line) => line.trimStart().startsWith("at "));
+  return { error: err.name, ...(frame && { at: frame.trim().slice(3) }) };
 }

@@ -125,6 +125,12 @@ describe("defineTool / registerComputedTools", () => {
     expect(calls.map((l) => l.outcome)).toEqual(["ok", "error:internal", "error:request"]);
     for (const l of calls) expect(typeof l.ms).toBe("number");
     expect(h.logs.join("\n")).not.toContain('"how"');
+    // an unexpected failure: its name and where, never its message (it may quote an argument)
+    const failed = lines.filter((l) => l.msg === "tool failed" && l.tool === "probe_tool");
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ error: "Error" });
+    expect(String(failed[0]?.at)).toMatch(/define-tool\.test\.ts:\d+/);
+    expect(h.logs.join("\n")).not.toContain("store broke");
   });
 });
 
