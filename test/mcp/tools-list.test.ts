@@ -155,6 +155,7 @@ describe("tools/list", () => {
             version: "0.0.0-test",
             isToolSelected: ext.isToolSelected,
             scrub: (v) => v,
+            logger: ext.logger,
           });
         },
       },
