@@ -66,6 +66,14 @@ function missingFrom(a: readonly string[], b: readonly string[]): string[] {
   return a.filter((s) => !other.has(comparableName(s)));
 }
 
+const NONE: string[] = [];
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function sameInstant(a: string, b: string): boolean {
   return a === b || Date.parse(a) === Date.parse(b);
 }
@@ -123,8 +131,10 @@ export function diffReports(from: Reporting, to: Reporting): ReportDiff {
     } else if (o.date_canceled && !c.date_canceled) {
       diff.reinstated.push({ acme_contract_id: id, account_id: account });
     }
-    const added = missingFrom(c.sans, o.sans);
-    const removed = missingFrom(o.sans, c.sans);
+    // the usual case, the same list (both are sorted): nothing to compare name by name
+    const same = sameList(c.sans, o.sans);
+    const added = same ? NONE : missingFrom(c.sans, o.sans);
+    const removed = same ? NONE : missingFrom(o.sans, c.sans);
     if (added.length > 0 || removed.length > 0) {
       diff.sans_changed.push({ acme_contract_id: id, account_id: account, added, removed });
       diff.counts.sans_added += added.length;

@@ -87,14 +87,18 @@ const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * keys sorted (see canonicalize), so JSON.stringify of it is already the canonical JSON. Unknown fields are kept.
  */
 export function normaliseReport(report: Reporting): Reporting {
-  // canonicalize returns fresh objects and arrays, so sorting them in place leaves the caller's report alone
-  const copy = canonicalize(report) as Reporting;
-  for (const account of copy.accounts) {
+  // canonicalize returns fresh objects and arrays, so ordering them in place leaves the caller's report alone
+  return orderReport(canonicalize(report) as Reporting);
+}
+
+/** normaliseReport's ordering of lists, done in place (keys untouched); returns `report`. */
+export function orderReport(report: Reporting): Reporting {
+  for (const account of report.accounts) {
     for (const c of account.acme) c.sans.sort(byString);
     account.acme.sort((a, b) => byNumber(a.acme_contract_id, b.acme_contract_id));
   }
-  copy.accounts.sort((a, b) => byNumber(a.account_id, b.account_id));
-  return copy;
+  report.accounts.sort((a, b) => byNumber(a.account_id, b.account_id));
+  return report;
 }
 
 export function countReport(report: Reporting, nowMs: number): SnapshotCounts {

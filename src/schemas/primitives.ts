@@ -104,12 +104,9 @@ export const telephone = z
  * Timestamps as DigiCert returns them: ISO 8601 (2026-02-02T09:45:18Z), and also the documented quirk of
  * credential listings ("2026-06-01 14:00:00", no zone).
  */
-export const timestamp = z
-  .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/,
-    "must be an ISO 8601 date",
-  );
+export const TIMESTAMP_PATTERN =
+  /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+export const timestamp = z.string().regex(TIMESTAMP_PATTERN, "must be an ISO 8601 date");
 
 /** Parses any timestamp accepted by `timestamp` to epoch ms (zone-less values are taken as UTC). */
 export function parseTimestamp(value: string): number {

@@ -1,5 +1,16 @@
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, renderSummaryMarkdown, summarizeReport } from "../../src/reporting/index.js";
+import { canonicalPieces } from "../../src/reporting/canonical.js";
+import {
+  canonicalJson,
+  canonicalText,
+  normaliseReport,
+  type Reporting,
+  renderSummaryMarkdown,
+  sha256Hex,
+  summarizeReport,
+} from "../../src/reporting/index.js";
+import { prepareReport } from "../../src/reporting/store.js";
 import { contract, report, SEED_REPORT } from "./fixtures.js";
 
 const NOW = Date.parse("2027-01-15T00:00:00Z");
@@ -87,5 +98,56 @@ describe("canonicalJson", () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { z: null, y: undefined }], c: "x" } })).toBe(
       '{"a":{"c":"x","d":[1,{"z":null}]},"b":1}',
     );
+  });
+
+  // canonicalText writes the same text from the value itself (a property list), without the sorted copy
+  const values: [string, unknown][] = [
+    ["nested keys", { b: 1, a: { d: [1, { z: null, y: undefined }], c: "x" } }],
+    [
+      "index-like keys, which JS objects put first",
+      { b: 1, "10": 2, "9": 3, "01": 4, a: { "2": [], "1": {} } },
+    ],
+    ["non-ASCII keys and values", { é: "ü", Z: "\u{1F600}", a: ["\u2028"] }],
+    ["arrays of arrays", [[{ b: 1, a: 2 }], [], null, "x"]],
+    ["a key also on Object.prototype (falls back to the copy)", { a: { constructor: 1 }, b: {} }],
+    ["a __proto__ key from JSON", JSON.parse('{"b":{"__proto__":{"x":1}},"a":{}}')],
+    ["scalars", "text"],
+  ];
+  for (const [name, value] of values) {
+    it(`canonicalText equals canonicalJson: ${name}`, () => {
+      expect(canonicalText(value)).toBe(canonicalJson(value));
+    });
+  }
+
+  it("prepareReport hashes the canonical JSON of the normalised report, as before", async () => {
+    const report = {
+      extra: { z: 1, a: [3, 1] },
+      accounts: [
+        {
+          acme: [
+            { acme_contract_id: 9, sans: ["b.example", "a.example"], account_id: 2, note: "ü" },
+            { acme_contract_id: 3, sans: [], account_id: 2 },
+          ],
+          account_id: 2,
+        },
+        { account_id: 1, acme: [] },
+      ],
+    } as unknown as Reporting;
+    const expected = canonicalJson(normaliseReport(structuredClone(report)));
+    const prepared = await prepareReport(report, 0);
+    expect(gunzipSync(prepared.gz).toString("utf8")).toBe(expected);
+    expect(prepared.hash).toBe(sha256Hex(expected));
+    expect(prepared.bytes).toBe(Buffer.byteLength(expected));
+  });
+
+  for (const [name, value] of values) {
+    it(`canonicalPieces join to canonicalJson: ${name}`, () => {
+      expect([...canonicalPieces(value)].join("")).toBe(canonicalJson(value));
+    });
+  }
+  it("canonicalPieces of an object with an empty list, undefined members and several lists", () => {
+    const value = { z: [], y: undefined, a: [{ b: 1, a: undefined }, null, 2], m: { b: [1], a: 0 } };
+    expect([...canonicalPieces(value)].join("")).toBe(canonicalJson(value));
+    expect([...canonicalPieces({})].join("")).toBe("{}");
   });
 });
