@@ -86,10 +86,7 @@ export function canonicalKeyList(value: unknown): string[] | undefined {
     return true;
   };
   if (!walk(value)) return undefined;
-  const all = [...keys];
-  const indexes = all.filter(isIndexKey).sort((a, b) => Number(a) - Number(b));
-  const names = all.filter((k) => !isIndexKey(k)).sort();
-  return [...indexes, ...names];
+  return canonicalOrder([...keys]);
 }
 
 /**
@@ -102,31 +99,115 @@ export function canonicalText(value: unknown): string {
   return (list ? JSON.stringify(value, list) : JSON.stringify(canonicalize(value))) ?? "null";
 }
 
+/** `keys` in the order canonicalize gives them: index-like keys first, numerically, then the rest sorted. */
+function canonicalOrder(keys: string[]): string[] {
+  const indexes = keys.filter(isIndexKey).sort((a, b) => Number(a) - Number(b));
+  const names = keys.filter((k) => !isIndexKey(k)).sort();
+  return [...indexes, ...names];
+}
+
+const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+const isText = (v: unknown): v is string => typeof v === "string";
+
+function ownKeyCount(v: object): number {
+  let n = 0;
+  for (const key in v) if (Object.hasOwn(v, key)) n++;
+  return n;
+}
+
 /**
- * canonicalText(value) in pieces, without the whole text ever existing: an object's top-level array members
- * (a report's `accounts`) are written one element at a time. Joined, the pieces are canonicalText(value).
+ * Canonical text of a contract in exactly its documented form (the seven fields, of their documented types), by
+ * template: several times faster than the general writer, and the same text (keys in sorted order: account_id,
+ * acme_contract_id, created_at, date_canceled, product_name_id, sans, valid_till). Undefined for anything else.
  */
-export function* canonicalPieces(value: unknown): Generator<string> {
-  const list = canonicalKeyList(value);
-  if (!list || value === null || typeof value !== "object" || Array.isArray(value)) {
-    yield canonicalText(value);
+function documentedContractText(c: Record<string, unknown>): string | undefined {
+  const sans = c.sans;
+  if (
+    !isNumber(c.account_id) ||
+    !isNumber(c.acme_contract_id) ||
+    !isText(c.created_at) ||
+    !(c.date_canceled === null || isText(c.date_canceled)) ||
+    !isText(c.product_name_id) ||
+    !Array.isArray(sans) ||
+    !isText(c.valid_till) ||
+    ownKeyCount(c) !== 7 ||
+    !Object.hasOwn(c, "account_id") ||
+    !Object.hasOwn(c, "acme_contract_id") ||
+    !Object.hasOwn(c, "created_at") ||
+    !Object.hasOwn(c, "date_canceled") ||
+    !Object.hasOwn(c, "product_name_id") ||
+    !Object.hasOwn(c, "sans") ||
+    !Object.hasOwn(c, "valid_till")
+  ) {
+    return undefined;
+  }
+  for (const san of sans) if (!isText(san)) return undefined;
+  // JSON.stringify of a finite number is String(number); of a string or a list of strings, canonical already
+  return `{"account_id":${String(c.account_id)},"acme_contract_id":${String(c.acme_contract_id)},"created_at":${JSON.stringify(c.created_at)},"date_canceled":${c.date_canceled === null ? "null" : JSON.stringify(c.date_canceled)},"product_name_id":${JSON.stringify(c.product_name_id)},"sans":${JSON.stringify(sans)},"valid_till":${JSON.stringify(c.valid_till)}}`;
+}
+
+/** Canonical text of one subaccount of a report, a contract at a time. */
+function* accountPieces(account: unknown): Generator<string> {
+  const a = account as Record<string, unknown>;
+  const acme = a?.acme;
+  if (
+    a === null ||
+    typeof a !== "object" ||
+    Array.isArray(a) ||
+    !isNumber(a.account_id) ||
+    !Array.isArray(acme) ||
+    ownKeyCount(a) !== 2 ||
+    !Object.hasOwn(a, "account_id") ||
+    !Object.hasOwn(a, "acme")
+  ) {
+    yield canonicalText(account) ?? "null";
     return;
   }
-  const record = value as Record<string, unknown>;
+  yield `{"account_id":${String(a.account_id)},"acme":[`;
+  for (let i = 0; i < acme.length; i++) {
+    const c = acme[i];
+    const text =
+      (c !== null && typeof c === "object" && !Array.isArray(c)
+        ? documentedContractText(c as Record<string, unknown>)
+        : undefined) ?? canonicalText(c);
+    yield i > 0 ? `,${text}` : text;
+  }
+  yield "]}";
+}
+
+/**
+ * canonicalText(report) in pieces, without the whole text ever existing: the report's `accounts` are written a
+ * subaccount at a time, contracts in their documented form by template, anything else by canonicalText (an
+ * object's canonical text depends on its own keys only, so each part can be written on its own). Joined, the
+ * pieces are canonicalText(report), byte for byte.
+ */
+export function* canonicalReportPieces(report: unknown): Generator<string> {
+  if (report === null || typeof report !== "object" || Array.isArray(report)) {
+    yield canonicalText(report);
+    return;
+  }
+  const record = report as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.some((k) => k in Object.prototype)) {
+    yield canonicalText(report);
+    return;
+  }
   let first = true;
-  for (const key of list) {
-    if (!Object.hasOwn(record, key)) continue;
+  for (const key of canonicalOrder(keys)) {
     const member = record[key];
     if (member === undefined || typeof member === "function" || typeof member === "symbol") continue;
     yield `${first ? "{" : ","}${JSON.stringify(key)}:`;
     first = false;
-    if (!Array.isArray(member)) {
-      yield JSON.stringify(member, list) ?? "null";
+    if (key !== "accounts" || !Array.isArray(member)) {
+      yield canonicalText(member);
       continue;
     }
     yield "[";
     for (let i = 0; i < member.length; i++) {
-      yield `${i > 0 ? "," : ""}${JSON.stringify(member[i], list) ?? "null"}`;
+      if (i > 0) yield ",";
+      const account = member[i];
+      if (account === undefined || typeof account === "function" || typeof account === "symbol") yield "null";
+      else yield* accountPieces(account);
     }
     yield "]";
   }

@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { createGzip, gunzip } from "node:zlib";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { canonicalPieces, sha256Hex } from "./canonical.js";
+import { canonicalReportPieces, sha256Hex } from "./canonical.js";
 import { defaultDataDir, TEMP_PREFIX, writeFileAtomic } from "./files.js";
 import {
   countReport,
@@ -110,7 +110,7 @@ const SLICE = 1 << 20;
 /**
  * Hash, gzip and counts of a fetched report's canonical JSON. Orders the report's lists in place (subaccounts,
  * contracts, SANs; DigiCert documents no order) and builds neither a copy of it nor its whole text: the canonical
- * text is written from the report itself a subaccount at a time (canonicalPieces), each slice hashed and gzipped
+ * text is written from the report itself a subaccount at a time (canonicalReportPieces), each slice hashed and gzipped
  * as it comes. The stores then keep the report as given (so it must not be changed afterwards): its content is
  * the snapshot's, only its keys may be in DigiCert's order rather than sorted, which no result depends on (the
  * report resources write canonicalText).
@@ -133,7 +133,7 @@ export async function prepareReport(report: Reporting, fetchedAtMs: number): Pro
     hash.update(utf8);
     if (!gz.write(utf8)) await once(gz, "drain");
   };
-  for (const piece of canonicalPieces(report)) {
+  for (const piece of canonicalReportPieces(report)) {
     pending.push(piece);
     pendingLength += piece.length;
     if (pendingLength >= SLICE) await flush();

@@ -1,6 +1,6 @@
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { canonicalPieces } from "../../src/reporting/canonical.js";
+import { canonicalReportPieces } from "../../src/reporting/canonical.js";
 import {
   canonicalJson,
   canonicalText,
@@ -140,14 +140,45 @@ describe("canonicalJson", () => {
     expect(prepared.bytes).toBe(Buffer.byteLength(expected));
   });
 
-  for (const [name, value] of values) {
-    it(`canonicalPieces join to canonicalJson: ${name}`, () => {
-      expect([...canonicalPieces(value)].join("")).toBe(canonicalJson(value));
+  const reports: [string, unknown][] = [
+    ...values,
+    ["the documented example", SEED_REPORT],
+    [
+      "documented contracts beside odd ones",
+      {
+        z: [],
+        y: undefined,
+        "7": { b: 1, a: 2 },
+        accounts: [
+          {
+            acme: [
+              contract({ acme_contract_id: 2 }),
+              contract({ acme_contract_id: 1, date_canceled: "2026-01-02T00:00:00Z" }),
+            ],
+            account_id: 1,
+          },
+          {
+            account_id: 2,
+            acme: [{ ...contract({ acme_contract_id: 3 }), extra: { b: [1], a: 0 } }, null, 5],
+          },
+          { account_id: 3, acme: [{ ...contract({ acme_contract_id: 4 }), sans: ["a", { b: 1, a: 2 }] }] },
+          {
+            account_id: 4,
+            acme: [contract({ acme_contract_id: 5, account_id: 1.5, sans: ["é\u{1F600}"] })],
+            note: "x",
+          },
+          { account_id: Number.NaN, acme: [] },
+          null,
+          [1],
+        ],
+      },
+    ],
+    ["accounts not a list", { accounts: { b: 1, a: 2 } }],
+    ["no accounts", {}],
+  ];
+  for (const [name, value] of reports) {
+    it(`canonicalReportPieces join to canonicalJson: ${name}`, () => {
+      expect([...canonicalReportPieces(value)].join("")).toBe(canonicalJson(value));
     });
   }
-  it("canonicalPieces of an object with an empty list, undefined members and several lists", () => {
-    const value = { z: [], y: undefined, a: [{ b: 1, a: undefined }, null, 2], m: { b: [1], a: 0 } };
-    expect([...canonicalPieces(value)].join("")).toBe(canonicalJson(value));
-    expect([...canonicalPieces({})].join("")).toBe("{}");
-  });
 });
