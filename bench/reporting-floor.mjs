@@ -4,7 +4,7 @@
 // (the server's situation: 2nd and 3rd takes are where memory piles up), then the summary, diff, domain and
 // expiry queries, for the files store and the PostgreSQL store. Runs from the build output (npm run build first):
 //
-//   node bench/reporting-floor.mjs [--sizes 100000,300000] [--stores file,pg] [--takes 3]
+//   node bench/reporting-floor.mjs [--sizes 100000,300000] [--stores file,pg] [--takes 3] [--quick: 100000 only]
 //
 // The floor runs before and after each store's process (interleaved) and the ratio uses their mean. The
 // sandbox runs in its own process. Each take after the first changes one contract's valid_till, so it is a new
@@ -259,7 +259,8 @@ async function runServer() {
 // --- orchestration ---
 
 async function orchestrate() {
-  const sizes = String(option("sizes", "100000,300000"))
+  const quick = process.argv.includes("--quick");
+  const sizes = String(option("sizes", quick ? "100000" : "100000,300000"))
     .split(",")
     .map((s) => Number(s.trim()))
     .filter((n) => n > 0);
