@@ -101,7 +101,7 @@ export interface PreparedReport {
 
 /**
  * gzip level of stored snapshots. Only the stored bytes depend on it (ids and hashes are of the canonical text),
- * and any level reads back; 1 is several times faster than zlib's default 6 for about a fifth more bytes.
+ * and any level reads back; 1 is 3-6x faster than zlib's default 6 for about a third more bytes (BENCHMARKS.md).
  */
 export const SNAPSHOT_GZIP_LEVEL = 1;
 /** canonical text is hashed and gzipped in UTF-8 slices of about this size */
