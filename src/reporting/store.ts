@@ -71,7 +71,11 @@ export interface SnapshotStore {
   meta(id: string): Promise<SnapshotMeta | undefined>;
   /** The snapshot taken just before `id`. */
   previous(id: string): Promise<SnapshotMeta | undefined>;
-  /** One snapshot with its report; undefined when unknown or damaged (with a warning). */
+  /**
+   * One snapshot with its report; undefined when unknown or damaged (with a warning). A report still cached from
+   * its record has its keys as DigiCert sent them, one read back has them sorted: the same content, and the
+   * same canonicalText.
+   */
   read(id: string): Promise<Snapshot | undefined>;
   /** Fetches with `fetch` and records; concurrent calls in one process share one fetch. */
   take(fetch: () => Promise<Reporting>): Promise<RecordResult>;
