@@ -79,7 +79,10 @@ export interface SnapshotStore {
   read(id: string): Promise<Snapshot | undefined>;
   /** Fetches with `fetch` and records; concurrent calls in one process share one fetch. */
   take(fetch: () => Promise<Reporting>): Promise<RecordResult>;
-  /** A new snapshot unless the report equals the latest one (then only its checked_at moves); then retention. */
+  /**
+   * A new snapshot unless the report equals the latest one (then only its checked_at moves); then retention.
+   * Orders the report's lists in place and may keep it in the cache: the caller must not change it afterwards.
+   */
   record(report: Reporting, fetchedAtMs?: number): Promise<RecordResult>;
   /** Deletes snapshots beyond the retention policy (never the newest); returns the deleted ids. */
   prune(): Promise<string[]>;
@@ -126,6 +129,8 @@ export async function prepareReport(report: Reporting, fetchedAtMs: number): Pro
   const parts: Buffer[] = [];
   gz.on("data", (part: Buffer) => parts.push(part));
   const ended = once(gz, "end");
+  // observed here too, so an error while a write is waiting for "drain" is not also an unhandled rejection
+  ended.catch(() => undefined);
   let bytes = 0;
   let pending: string[] = [];
   let pendingLength = 0;
