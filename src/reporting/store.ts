@@ -113,6 +113,8 @@ export interface PreparedReport {
 export const SNAPSHOT_GZIP_LEVEL = 1;
 /** canonical text is hashed and gzipped in UTF-8 slices of about this size */
 const SLICE = 1 << 20;
+/** UTF-8 waiting for gzip beyond which writing the text pauses */
+const IN_FLIGHT = 8 * SLICE;
 
 /**
  * Hash, gzip and counts of a fetched report's canonical JSON. Orders the report's lists in place (subaccounts,
@@ -140,7 +142,8 @@ export async function prepareReport(report: Reporting, fetchedAtMs: number): Pro
     pendingLength = 0;
     bytes += utf8.length;
     hash.update(utf8);
-    if (!gz.write(utf8)) await once(gz, "drain");
+    // zlib compresses on the thread pool: let a few slices queue so the next ones are written meanwhile
+    if (!gz.write(utf8) && gz.writableLength > IN_FLIGHT) await once(gz, "drain");
   };
   for (const piece of canonicalReportPieces(report)) {
     pending.push(piece);
