@@ -14,6 +14,7 @@ const BENCHMARKS = [
   { name: "http-throughput", file: "http-throughput.mjs", budgetMs: 180_000 },
   { name: "agent-cost", file: "agent-cost.mjs", budgetMs: 300_000 },
   { name: "reporting", file: "reporting.mjs", budgetMs: 600_000 },
+  { name: "reporting-floor", file: "reporting-floor.mjs", budgetMs: 1_200_000 },
   { name: "scrub", file: "scrub.mjs", budgetMs: 60_000 },
   { name: "app-page", file: "app-page.mjs", budgetMs: 300_000 },
 ];
