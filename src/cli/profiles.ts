@@ -9,6 +9,8 @@ export interface ProfileRuntime {
   name: string;
   credentials: Credentials;
   client: DigiCertClient;
+  /** the configured DigiCert timeouts (the client's), also for `check_setup`'s doctor run */
+  timeouts: Partial<Timeouts>;
   store: SnapshotStore;
 }
 
@@ -59,7 +61,7 @@ export function openProfiles(options: ProfilesOptions): Map<string, ProfileRunti
         });
       stores.set(storeKey, store);
     }
-    out.set(name, { name, credentials, client, store });
+    out.set(name, { name, credentials, client, store, timeouts: options.timeouts });
   }
   return out;
 }

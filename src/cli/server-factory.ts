@@ -113,6 +113,7 @@ export function serverFactory(options: ServerFactoryOptions): ServerFactory {
           profile: profile.name,
           credentials: profile.credentials,
           baseUrl: profile.client.baseUrl,
+          timeouts: profile.timeouts,
           version: options.version,
           isToolSelected: extension.isToolSelected,
           scrub: (value) => profile.client.scrub(value),

@@ -1,3 +1,4 @@
+import type { Timeouts } from "../client/client.js";
 import type { Credentials } from "../client/credentials.js";
 import type { Logger } from "../logging.js";
 import type { McpServer } from "../sdk/server.js";
@@ -9,6 +10,8 @@ export interface SetupCheckDeps {
   profile: string;
   credentials: Credentials;
   baseUrl: string;
+  /** the operator's DigiCert timeouts (DIGICERT_TIMEOUT_MS…), so the check waits as long as the tools do */
+  timeouts?: Partial<Timeouts>;
   version: string;
   isToolSelected: ExtensionContext["isToolSelected"];
   /** the client's scrub, as for every other tool result */
@@ -36,6 +39,7 @@ export const checkSetup = defineTool({
       baseUrl: deps.baseUrl,
       profiles: [{ name: deps.profile, credentials: deps.credentials }],
       version: deps.version,
+      timeouts: deps.timeouts,
     });
     return {
       content: [{ type: "text", text: renderReport(report) }],

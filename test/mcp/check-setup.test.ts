@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../../sandbox/index.js";
+import type { Timeouts } from "../../src/client/client.js";
 import type { Credentials } from "../../src/client/credentials.js";
 import type { ExtensionContext, McpServerOptions } from "../../src/mcp/index.js";
 import { registerSetupCheck } from "../../src/mcp/setup-tool.js";
@@ -17,7 +18,11 @@ function credentialsOf(keys: Sandbox["keys"]): Credentials {
 }
 
 /** The server as the CLI builds it: check_setup registered through `extend`, on the profile's keys. */
-function withSetupCheck(sandbox: Sandbox, selection: Partial<McpServerOptions> = {}) {
+function withSetupCheck(
+  sandbox: Sandbox,
+  selection: Partial<McpServerOptions> = {},
+  timeouts?: Partial<Timeouts>,
+) {
   return {
     sandbox,
     server: {
@@ -27,6 +32,7 @@ function withSetupCheck(sandbox: Sandbox, selection: Partial<McpServerOptions> =
           profile: "default",
           credentials: credentialsOf(sandbox.keys),
           baseUrl: sandbox.url,
+          timeouts,
           version: "0.0.0-test",
           isToolSelected: ext.isToolSelected,
           scrub: (v) => ext.client.scrub(v),
@@ -73,6 +79,22 @@ describe("check_setup", () => {
         expect(everything).not.toContain(key);
       }
     } finally {
+      await h.close();
+    }
+  });
+
+  it("waits for DigiCert only as long as the configured timeouts allow, like the other tools", async () => {
+    // every read answers after 3 s; with the default timeouts (30 s) the check would wait them all out
+    sandbox.faults.add({ path: "/*", kind: "latency", delay_ms: 3_000 });
+    const h = await startHarness(withSetupCheck(sandbox, {}, { totalMs: 300, headersMs: 300 }));
+    try {
+      const started = performance.now();
+      const result = await h.call("check_setup");
+      expect(performance.now() - started).toBeLessThan(2_500);
+      expect(structured(result)).not.toMatchObject({ status: "ok" });
+      expect(textOf(result)).not.toMatch(/All is well/);
+    } finally {
+      sandbox.faults.clear();
       await h.close();
     }
   });
