@@ -4,8 +4,10 @@
 //
 // Self-contained: the script (the page and @modelcontextprotocol/ext-apps' App, with what it imports) and the
 // styles are inlined; no external script, style, font or image, so the page needs no CSP exception in any host.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+// The page carries the licences of the packages bundled into it (their MIT terms ask for the notice in every copy),
+// as a comment after the doctype: hosts receive the page alone, without this package's other files.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "rolldown";
 
@@ -13,9 +15,45 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const source = join(root, "apps", "contracts-view");
 const outFile = join(root, "dist", "src", "mcp", "apps", "contracts-view.html");
 
+/** The package directory (under node_modules) a bundled module comes from, or undefined for our own code. */
+function packageDir(id) {
+  const parts = relative(root, id).split(sep);
+  const at = parts.lastIndexOf("node_modules");
+  if (at < 0) return undefined;
+  const depth = parts[at + 1]?.startsWith("@") ? 3 : 2;
+  return join(root, ...parts.slice(0, at + depth));
+}
+
+/** One comment naming each bundled package with its licence text ("--" cannot occur inside a comment). */
+function licenceComment(moduleIds) {
+  const dirs = [...new Set([...moduleIds].map(packageDir).filter((dir) => dir !== undefined))].sort();
+  const sections = dirs.map((dir) => {
+    const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    const file = readdirSync(dir).find((name) => /^(licen[cs]e|copying)(\.|$)/i.test(name));
+    const text = file
+      ? readFileSync(join(dir, file), "utf8").trim()
+      : `Licence: ${pkg.license ?? "see the package"}`;
+    return `${pkg.name} ${pkg.version} (${pkg.license ?? "no licence field"})\n\n${text}`;
+  });
+  const body = `Third-party software bundled into this page:\n\n${sections.join("\n\n")}`;
+  let text = body.replace(/>/g, "&gt;");
+  // "---" becomes "- --" in one pass: repeat until no "--" is left
+  while (text.includes("--")) text = text.replace(/--/g, "- -");
+  return `<!--\n${text}\n-->`;
+}
+
+const moduleIds = new Set();
 const result = await build({
   input: join(source, "main.ts"),
   platform: "browser",
+  plugins: [
+    {
+      name: "collect-module-ids",
+      moduleParsed(info) {
+        moduleIds.add(info.id);
+      },
+    },
+  ],
   logLevel: "warn",
   tsconfig: join(source, "tsconfig.json"),
   write: false,
@@ -28,7 +66,13 @@ const script = chunks[0].code.replace(/<\/(script)/gi, "<\\/$1");
 if (script.includes("<!--")) throw new Error("the bundled script contains <!--; it cannot be inlined as is");
 const style = readFileSync(join(source, "styles.css"), "utf8").replace(/<\/(style)/gi, "<\\/$1");
 const template = readFileSync(join(source, "index.html"), "utf8");
-const html = template.replace("/*STYLE*/", () => style).replace("/*SCRIPT*/", () => script);
+const licences = licenceComment(moduleIds);
+if (!licences.includes("@modelcontextprotocol/ext-apps"))
+  throw new Error("ext-apps not found among the bundled modules");
+const html = template
+  .replace("<!doctype html>\n", () => `<!doctype html>\n${licences}\n`)
+  .replace("/*STYLE*/", () => style)
+  .replace("/*SCRIPT*/", () => script);
 if (/\b(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i.test(html.replace(script, ""))) {
   throw new Error("the contracts view references an external origin");
 }
