@@ -45,6 +45,8 @@ export function parseOAuth(env: Env, profiles: readonly string[]): OAuthConfig |
     resource: parseResource(resourceRaw),
     algorithms: parseAlgorithms(plain("MCP_OAUTH_ALGORITHMS", env.MCP_OAUTH_ALGORITHMS)),
   };
+  const audiences = parseAudiences(plain("MCP_OAUTH_AUDIENCE", env.MCP_OAUTH_AUDIENCE), config.resource);
+  if (audiences) config.audiences = audiences;
   const introspection = parseIntrospection(env);
   if (introspection) config.introspection = introspection;
   const grantsFile = plain("MCP_OAUTH_GRANTS_FILE", env.MCP_OAUTH_GRANTS_FILE);
@@ -72,6 +74,29 @@ function parseResource(raw: string): string {
   const url = secureUrl("MCP_RESOURCE_URL", raw);
   // RFC 8707 §2: the canonical URI, lower-case scheme and host, no fragment; a trailing slash is not added
   return `${url.protocol}//${url.host}${url.pathname === "/" && !raw.endsWith("/") ? "" : url.pathname}`;
+}
+
+/**
+ * Exact strings, compared as they are with `aud` (a GUID, `api://…`, an https URI): no empty item, and no `*`,
+ * which would look like a wildcard and is none.
+ */
+function parseAudiences(raw: string | undefined, resource: string): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const items = raw.split(",").map((s) => s.trim());
+  if (items.some((a) => a === "")) {
+    throw new ConfigError(
+      "MCP_OAUTH_AUDIENCE: an empty value; give exact audiences separated by commas, e.g. 00000000-0000-0000-0000-000000000000,api://digicert-mcp",
+    );
+  }
+  if (items.some((a) => a.includes("*"))) {
+    throw new ConfigError(
+      "MCP_OAUTH_AUDIENCE: wildcards are not supported; list each accepted audience exactly",
+    );
+  }
+  if (items.some((a) => /\s/.test(a)))
+    throw new ConfigError("MCP_OAUTH_AUDIENCE: a value contains whitespace");
+  const extra = [...new Set(items)].filter((a) => a !== resource);
+  return extra.length ? extra : undefined;
 }
 
 function parseAlgorithms(raw: string | undefined): string[] {

@@ -60,6 +60,7 @@ export type SettingId =
   | "maxSessions"
   | "oauthIssuer"
   | "resourceUrl"
+  | "oauthAudience"
   | "oauthAlgorithms"
   | "oauthGrantsFile"
   | "oauthIntrospectionUrl"
@@ -359,6 +360,13 @@ export const SETTINGS: readonly Setting[] = [
     env: "MCP_RESOURCE_URL",
     description:
       "Canonical public URL of this server's `/mcp` (e.g. `https://mcp.example.com/mcp`): the audience access tokens must name (RFC 8707), and the resource of `/.well-known/oauth-protected-resource`.",
+  },
+  {
+    id: "oauthAudience",
+    group: "HTTP",
+    env: "MCP_OAUTH_AUDIENCE",
+    description:
+      "Comma-separated further `aud` values access tokens may carry instead of `MCP_RESOURCE_URL` (Entra ID: the API's client id or App ID URI); exact values, no wildcards. See docs/oauth.md.",
   },
   {
     id: "oauthAlgorithms",

@@ -53,6 +53,11 @@ export interface OAuthConfig {
   issuer: string;
   /** canonical URL of this server's /mcp: the audience tokens must carry */
   resource: string;
+  /**
+   * MCP_OAUTH_AUDIENCE: further `aud` values accepted beside `resource` (Entra ID names its API by client id or
+   * App ID URI); undefined: only `resource`. Never part of the protected-resource metadata.
+   */
+  audiences?: string[];
   /** JWS algorithms accepted on JWT access tokens */
   algorithms: string[];
   /** RFC 7662 introspection for opaque tokens; undefined: only JWT access tokens are accepted */

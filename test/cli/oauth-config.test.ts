@@ -33,6 +33,33 @@ describe("OAuth configuration", () => {
     expect(loadConfig({}, []).http.oauth).toBeUndefined();
   });
 
+  it("MCP_OAUTH_AUDIENCE: exact further audiences, trimmed and deduplicated; empty items and wildcards refused", () => {
+    const guid = "6f1c2a4e-8b3d-4c5f-9e7a-1b2c3d4e5f60";
+    const config = loadConfig(
+      { ...OAUTH, MCP_OAUTH_AUDIENCE: ` ${guid}, api://${guid},${guid},${OAUTH.MCP_RESOURCE_URL}` },
+      ["--http"],
+    );
+    // the resource URL is always accepted and not repeated
+    expect(config.http.oauth?.audiences).toEqual([guid, `api://${guid}`]);
+    expect(config.http.oauth?.resource).toBe(OAUTH.MCP_RESOURCE_URL);
+    expect(
+      loadConfig({ ...OAUTH, MCP_OAUTH_AUDIENCE: "" }, ["--http"]).http.oauth?.audiences,
+    ).toBeUndefined();
+    for (const bad of [`${guid},`, `,${guid}`, `${guid},,api://x`, " , "]) {
+      expect(configError(() => loadConfig({ ...OAUTH, MCP_OAUTH_AUDIENCE: bad }, ["--http"]))).toMatch(
+        /MCP_OAUTH_AUDIENCE: an empty value/,
+      );
+    }
+    for (const bad of ["*", `${guid},api://*`, "https://*.example.com/mcp"]) {
+      expect(configError(() => loadConfig({ ...OAUTH, MCP_OAUTH_AUDIENCE: bad }, ["--http"]))).toMatch(
+        /MCP_OAUTH_AUDIENCE: wildcards are not supported/,
+      );
+    }
+    expect(configError(() => loadConfig({ ...OAUTH, MCP_OAUTH_AUDIENCE: "api://a b" }, ["--http"]))).toMatch(
+      /MCP_OAUTH_AUDIENCE: a value contains whitespace/,
+    );
+  });
+
   it("refuses one without the other, plain http off loopback, and unsafe algorithms", () => {
     expect(configError(() => loadConfig({ MCP_OAUTH_ISSUER: OAUTH.MCP_OAUTH_ISSUER }, ["--http"]))).toMatch(
       /go together/,

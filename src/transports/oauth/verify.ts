@@ -35,7 +35,7 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 /**
  * Checks access tokens for this resource: JWTs locally against the issuer's JWKS (jose: signature, `iss`, `aud`
- * = the resource URL, `exp`/`nbf`, allowed algorithms), anything else through RFC 7662 introspection when it is
+ * = the resource URL or one of MCP_OAUTH_AUDIENCE, `exp`/`nbf`, allowed algorithms), anything else through RFC 7662 introspection when it is
  * configured.
  */
 export class TokenVerifier {
@@ -79,7 +79,7 @@ export class TokenVerifier {
     try {
       const { payload } = await jwtVerify(token, keys, {
         issuer: this.config.issuer,
-        audience: this.config.resource,
+        audience: audiencesOf(this.config),
         algorithms: this.config.algorithms,
         clockTolerance: CLOCK_TOLERANCE_S,
         requiredClaims: ["exp", "sub"],
@@ -154,6 +154,11 @@ export class TokenVerifier {
   }
 }
 
+/** What `aud` must contain one of: the resource URL, and MCP_OAUTH_AUDIENCE's values (Entra ID's client id…). */
+function audiencesOf(config: OAuthConfig): string[] {
+  return [config.resource, ...(config.audiences ?? [])];
+}
+
 function fromClaims(issuer: string, claims: JWTPayload | Record<string, unknown>): VerifiedToken {
   // client_id: RFC 9068 and RFC 7662; azp: OpenID-style servers (Keycloak); appid: Entra ID v1 tokens
   const client = [claims.client_id, claims.azp, claims.appid].find((c) => typeof c === "string");
@@ -173,7 +178,7 @@ function introspectionProblem(
   if (claims.active !== true) return "the token is not active";
   if (claims.iss !== undefined && claims.iss !== config.issuer) return "issued by another issuer";
   const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-  if (!aud.includes(config.resource)) return "issued for another audience (resource)";
+  if (!audiencesOf(config).some((a) => aud.includes(a))) return "issued for another audience (resource)";
   const at = now / 1000;
   if (typeof claims.exp === "number" && claims.exp + CLOCK_TOLERANCE_S <= at) return "expired";
   if (typeof claims.nbf === "number" && claims.nbf - CLOCK_TOLERANCE_S > at) return "not valid yet";

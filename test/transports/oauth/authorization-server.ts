@@ -18,8 +18,11 @@ export interface AuthorizationServer {
   issuer: string;
   /** the private signing key (with kid), so a test can sign a token that differs from a real one in one claim */
   signingKey: JWK;
-  /** resources tokens may be issued for, and the scopes each may get */
-  resources: Map<string, { format: "jwt" | "opaque" }>;
+  /**
+   * resources tokens may be issued for, and the scopes each may get; `audience`: the `aud` its tokens carry
+   * instead of the indicator (as Entra ID names the API by its client id)
+   */
+  resources: Map<string, { format: "jwt" | "opaque"; audience?: string }>;
   /** requests served, by path (e.g. to count JWKS fetches) */
   hits: Map<string, number>;
   close(): Promise<void>;
@@ -28,7 +31,7 @@ export interface AuthorizationServer {
 export async function startAuthorizationServer(): Promise<AuthorizationServer> {
   const { privateKey } = await generateKeyPair(SIGNING_ALG, { extractable: true });
   const signingKey = { ...(await exportJWK(privateKey)), kid: "as-key-1", alg: SIGNING_ALG, use: "sig" };
-  const resources = new Map<string, { format: "jwt" | "opaque" }>();
+  const resources = new Map<string, { format: "jwt" | "opaque"; audience?: string }>();
   const hits = new Map<string, number>();
   const http: Server = createServer();
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
@@ -60,7 +63,7 @@ export async function startAuthorizationServer(): Promise<AuthorizationServer> {
           if (!resource) throw new errors.InvalidTarget();
           return {
             scope: "digicert:read digicert:write",
-            audience: indicator,
+            audience: resource.audience ?? indicator,
             accessTokenTTL: 600,
             accessTokenFormat: resource.format,
             ...(resource.format === "jwt" && { jwt: { sign: { alg: SIGNING_ALG } } }),

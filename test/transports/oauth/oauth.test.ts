@@ -90,11 +90,20 @@ afterAll(async () => {
 
 /** Starts the MCP server in OAuth mode on a port known in advance (the resource URL names it). */
 async function start(
-  options: { format?: "jwt" | "opaque"; oauth?: Partial<OAuthConfig>; http?: Partial<HttpConfig> } = {},
+  options: {
+    format?: "jwt" | "opaque";
+    /** the `aud` the authorization server puts in tokens for this resource (default: the resource URL) */
+    audience?: string;
+    oauth?: Partial<OAuthConfig>;
+    http?: Partial<HttpConfig>;
+  } = {},
 ): Promise<{ server: RunningHttpServer; resource: string }> {
   const port = await freePort();
   const resource = `http://127.0.0.1:${port}/mcp`;
-  as.resources.set(resource, { format: options.format ?? "jwt" });
+  as.resources.set(resource, {
+    format: options.format ?? "jwt",
+    ...(options.audience !== undefined && { audience: options.audience }),
+  });
   const factory = serverFactory({
     profiles,
     logger: log.logger,
@@ -549,6 +558,153 @@ describe("OAuth callers in the access model", () => {
     const { server } = await start();
     const res = await raw(server.url, { headers: mcpHeaders(TOKEN_A), body: INITIALIZE });
     expect(res.status).toBe(200);
+  });
+});
+
+describe("Entra ID: the API's client id or App ID URI as audience (MCP_OAUTH_AUDIENCE)", () => {
+  /** the API's application (client) id, as Entra ID v2.0 tokens carry it in `aud` */
+  const API_ID = "4a7f2c1e-93b5-4d8a-b6e0-2f1c9d3e8a57";
+  const APP_ID_URI = `api://${API_ID}`;
+  const OTHER_API = "0b9e6d4c-1a2f-4e3b-8c7d-5f6a9b0c1d2e";
+  const CLIENT_ID = "c3d2e1f0-5b4a-4c7d-9e8f-0a1b2c3d4e5f";
+
+  const list = JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" });
+  async function toolNames(url: string, token: string): Promise<string[]> {
+    const opened = await raw(url, { headers: mcpHeaders(token), body: INITIALIZE });
+    expect(opened.status, opened.body).toBe(200);
+    const res = await raw(url, {
+      headers: mcpHeaders(token, {
+        "mcp-session-id": String(opened.headers["mcp-session-id"]),
+        "mcp-protocol-version": "2025-06-18",
+      }),
+      body: list,
+    });
+    return (JSON.parse(res.body).result.tools as { name: string }[]).map((t) => t.name);
+  }
+  async function refused(url: string, token: string, why: string): Promise<void> {
+    const res = await raw(url, { headers: mcpHeaders(token), body: INITIALIZE });
+    expect(res.status, why).toBe(401);
+    expect(String(res.headers["www-authenticate"]), why).toContain('error="invalid_token"');
+    expect(String(res.headers["www-authenticate"]), why).toContain("claim aud");
+  }
+  /** an access token shaped like Entra ID's (v2.0: `aud` the API's id, `scp`, `azp`; no `scope`, no client_id) */
+  function entra(claims: JWTPayload): JWTPayload {
+    return {
+      scope: undefined,
+      client_id: undefined,
+      aud: API_ID,
+      azp: CLIENT_ID,
+      ver: "2.0",
+      tid: "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+      oid: "11111111-2222-4333-8444-555555555555",
+      ...claims,
+    };
+  }
+
+  it("a token the authorization server issues with aud = the API's id: refused without the setting, accepted with it", async () => {
+    // the real authorization server names the API by its id in `aud`, as Entra ID does
+    const { server: withIt, resource } = await start({ audience: API_ID, oauth: { audiences: [API_ID] } });
+    const { client, provider } = await connectWithOAuth(resource, "erin");
+    const token = (provider.tokens() as OAuthTokens).access_token;
+    const aud = JSON.parse(Buffer.from(token.split(".")[1] as string, "base64url").toString()).aud;
+    expect(aud).toBe(API_ID);
+    const read = (await client.callTool({
+      name: "get_acme_contract",
+      arguments: { acme_contract_id: DEMO.contracts.dv },
+    })) as CallToolResult;
+    expect(read.isError, text(read)).toBeFalsy();
+    // the metadata still names the resource URL, not the extra audience
+    const metadata = (await (
+      await fetch(`${withIt.url}/.well-known/oauth-protected-resource/mcp`)
+    ).json()) as {
+      resource: string;
+    };
+    expect(metadata.resource).toBe(resource);
+    expect(JSON.stringify(metadata)).not.toContain(API_ID);
+
+    // the same token at a server without the setting, and at one that accepts another API's id
+    const { server: without } = await start();
+    await refused(without.url, token, "no MCP_OAUTH_AUDIENCE");
+    const { server: another } = await start({ oauth: { audiences: [OTHER_API] } });
+    await refused(another.url, token, "MCP_OAUTH_AUDIENCE names another API");
+    // and at the server with the setting, a token for yet another audience is still refused
+    await refused(withIt.url, await mint(resource, { aud: OTHER_API }), "aud = another API");
+    await refused(
+      withIt.url,
+      await mint(resource, { aud: `api://${OTHER_API}` }),
+      "aud = another App ID URI",
+    );
+    // the resource URL itself still counts
+    expect(
+      (await raw(withIt.url, { headers: mcpHeaders(await mint(resource)), body: INITIALIZE })).status,
+    ).toBe(200);
+  });
+
+  it("opaque tokens: the introspection answer's aud is checked against the extra audiences too", async () => {
+    const introspection = {
+      url: `${as.issuer}/token/introspection`,
+      clientId: RESOURCE_SERVER_CLIENT.id,
+      clientSecret: RESOURCE_SERVER_CLIENT.secret,
+    };
+    const { resource } = await start({
+      format: "opaque",
+      audience: API_ID,
+      oauth: { introspection, audiences: [API_ID] },
+    });
+    const { client, provider } = await connectWithOAuth(resource, "frank");
+    const token = (provider.tokens() as OAuthTokens).access_token;
+    expect(token.split(".")).toHaveLength(1);
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    const { server: without } = await start({ format: "opaque", oauth: { introspection } });
+    const res = await raw(without.url, { headers: mcpHeaders(token), body: INITIALIZE });
+    expect(res.status).toBe(401);
+    expect(String(res.headers["www-authenticate"])).toContain("another audience");
+  });
+
+  it("Entra-shaped tokens: scp gives the tools, v1.0's App ID URI audience works, app roles decide who may write", async () => {
+    const { server, resource } = await start({
+      oauth: {
+        audiences: [API_ID, APP_ID_URI],
+        grants: [
+          {
+            name: "pki-writers",
+            when: { claim: "roles", value: "DigiCert.Writer" },
+            readOnly: false,
+            profile: "default",
+          },
+          { name: "everyone", readOnly: true, profile: "default" },
+        ],
+      },
+    });
+    const writes = (names: string[]) => WRITE_TOOLS.filter((w) => names.includes(w));
+    // scp digicert:read only: read tools, no write tools
+    const reader = await toolNames(server.url, await mint(resource, entra({ scp: "digicert:read" })));
+    expect(reader).toContain("get_acme_contract");
+    expect(writes(reader)).toEqual([]);
+    // scp with digicert:write but without the app role: still read-only (the grants file narrows)
+    const consented = await toolNames(
+      server.url,
+      await mint(resource, entra({ scp: "digicert:read digicert:write" })),
+    );
+    expect(writes(consented)).toEqual([]);
+    // with the app role assigned: the write tools
+    const writerToken = await mint(
+      resource,
+      entra({ scp: "digicert:read digicert:write", roles: ["DigiCert.Writer"], sub: "entra-writer" }),
+    );
+    expect(writes(await toolNames(server.url, writerToken)).sort()).toEqual([...WRITE_TOOLS].sort());
+    // the app role alone is no scope: the token still needs digicert:read in scp
+    const roleOnly = await raw(server.url, {
+      headers: mcpHeaders(await mint(resource, entra({ scp: "User.Read", roles: ["DigiCert.Writer"] }))),
+      body: INITIALIZE,
+    });
+    expect(roleOnly.status).toBe(403);
+    // a v1.0 token names the API by its App ID URI (and the client in appid)
+    const v1 = await mint(
+      resource,
+      entra({ aud: APP_ID_URI, azp: undefined, appid: CLIENT_ID, ver: "1.0", scp: "digicert:read" }),
+    );
+    expect(await toolNames(server.url, v1)).toContain("get_acme_contract");
   });
 });
 
