@@ -6,6 +6,7 @@ import { allowLists } from "./http/host-check.js";
 import { listen, stopListening } from "./http/listen.js";
 import { MCP_PATH, requestListener } from "./http/routes.js";
 import { SessionTable } from "./http/sessions.js";
+import { StatelessServers } from "./http/stateless.js";
 import { replaceFileTokens, type TokensReplaced } from "./http/tokens.js";
 import { OAuthResourceServer } from "./oauth/index.js";
 import { localRateLimits, RateLimiter } from "./rate-limit.js";
@@ -43,6 +44,7 @@ export async function startHttpServer(config: HttpConfig, deps: TransportDeps): 
   const { close, closed } = closeOnce(async () => {
     ctx.shuttingDown = true;
     stopSweeping();
+    ctx.statelessServers.clear();
     await stopListening(http, () =>
       Promise.all(ctx.sessions.all().map((s) => ctx.sessions.close(s, "shutdown"))),
     );
@@ -91,6 +93,7 @@ function httpContext(config: HttpConfig, deps: TransportDeps): HttpContext {
     // in memory per process, unless the CLI shares them through the database (DATABASE_URL)
     limiter: deps.rateLimits ?? localRateLimits(new RateLimiter()),
     sessions: new SessionTable(logger),
+    statelessServers: new StatelessServers(),
     known,
     shuttingDown: false,
     allowedHosts: [],

@@ -6,6 +6,7 @@ import type { OAuthResourceServer } from "../oauth/index.js";
 import type { RateLimits } from "../rate-limit.js";
 import type { RefusedRequest, TransportDeps } from "../types.js";
 import type { SessionTable } from "./sessions.js";
+import type { StatelessServers } from "./stateless.js";
 
 /** What the steps of serving a request share: configuration, dependencies and the server's changing state. */
 export interface HttpContext {
@@ -15,6 +16,8 @@ export interface HttpContext {
   readonly oauth: OAuthResourceServer | undefined;
   readonly limiter: RateLimits;
   readonly sessions: SessionTable;
+  /** idle servers for stateless requests (--stateless) */
+  readonly statelessServers: StatelessServers;
   /** the static tokens requests authenticate against (replaced when the tokens file is reloaded) */
   known: KnownToken[];
   shuttingDown: boolean;

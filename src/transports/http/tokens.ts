@@ -33,6 +33,8 @@ export function replaceFileTokens(ctx: HttpContext, hashedTokens: readonly Hashe
   };
   // from here on, requests authenticate against the new list only
   ctx.known = next;
+  // an idle stateless server keeps the grant it was built with
+  ctx.statelessServers.clear();
   for (const session of ctx.sessions.all()) {
     if (session.caller.identity) continue; // an OAuth caller's session: not the tokens file's
     const kept = after.get(session.caller.name);
