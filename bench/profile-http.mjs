@@ -3,10 +3,11 @@
 // request for --seconds, then stopped (SIGTERM: Node writes the profiles as it exits). Prints the functions with
 // the most self time, and where the profiles are (open them in Chrome DevTools or speedscope).
 //   node bench/profile-http.mjs [--stateless] [--call ping|get_acme_contract] [--seconds 8] [--cli dist/bin/cli.js]
-import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { args, CLI, ROOT, startSandboxProcess } from "./lib.mjs";
 import { startHttpServerProcess } from "./mcp-clients.mjs";
+import { summariseProfile } from "./profile-summary.mjs";
 import { RawClient } from "./raw-http-client.mjs";
 
 const opts = args();
@@ -57,47 +58,9 @@ try {
 }
 
 if (opts["no-analyse"]) process.exit(0);
-const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
-if (!file) throw new Error(`no CPU profile written in ${dir}`);
-const profile = JSON.parse(readFileSync(join(dir, file), "utf8"));
-const self = new Map();
-const dt = profile.timeDeltas;
-const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-const total = profile.endTime - profile.startTime;
-for (let i = 0; i < profile.samples.length; i++) {
-  const n = byId.get(profile.samples[i]);
-  const f = n.callFrame;
-  const key = `${f.functionName || "(anonymous)"} ${f.url.split("/").slice(-2).join("/")}:${f.lineNumber + 1}`;
-  self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0));
-}
-// inclusive time: a sample counts for every distinct function on its stack
-const parent = new Map();
-for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-const inclusive = new Map();
-for (let i = 0; i < profile.samples.length; i++) {
-  const seen = new Set();
-  for (let id = profile.samples[i]; id !== undefined; id = parent.get(id)) {
-    const f = byId.get(id).callFrame;
-    if (!f.url) continue;
-    const key = `${f.functionName || "(anonymous)"} ${f.url.split("/").slice(-2).join("/")}:${f.lineNumber + 1}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    inclusive.set(key, (inclusive.get(key) ?? 0) + (dt[i] ?? 0));
-  }
-}
-const rows = [...self].sort((a, b) => b[1] - a[1]).slice(0, TOP);
+const summary = summariseProfile(dir, { top: TOP, topInclusive: Number(opts["top-inclusive"] ?? 40), calls });
 console.log(
-  `${calls} calls (${errors} errors) in ${SECONDS} s, ${stateless ? "stateless" : "stateful"}, ${call}; profile ${(total / 1e6).toFixed(1)} s`,
+  `${calls} calls (${errors} errors) in ${SECONDS} s, ${stateless ? "stateless" : "stateful"}, ${call}`,
 );
-for (const [k, us] of rows)
-  console.log(
-    `${((us / total) * 100).toFixed(1).padStart(5)}%  ${(us / 1000 / Math.max(1, calls)).toFixed(4)} ms/call  ${k}`,
-  );
-console.log("\ninclusive (self and callees):");
-for (const [k, us] of [...inclusive]
-  .sort((a, b) => b[1] - a[1])
-  .slice(0, Number(opts["top-inclusive"] ?? 40)))
-  console.log(
-    `${((us / total) * 100).toFixed(1).padStart(5)}%  ${(us / 1000 / Math.max(1, calls)).toFixed(4)} ms/call  ${k}`,
-  );
+console.log(summary);
 console.log(`\nprofiles in ${dir}`);
