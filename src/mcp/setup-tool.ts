@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Credentials } from "../client/credentials.js";
 import type { CallToolResult, McpServer } from "../sdk/server.js";
 import { annotationsFor } from "./annotations.js";
+import { withJsonSchema } from "./json-schema.js";
 import type { ExtensionContext } from "./server.js";
 
 export const CHECK_SETUP = {
@@ -34,7 +35,12 @@ export function registerSetupCheck(server: McpServer, deps: SetupCheckDeps): voi
       title: "Check setup",
       description:
         "Read-only check of the DigiCert setup: each key's account and kind, and the answers' shapes.",
-      inputSchema: z.strictObject({}),
+      // advertised as the SDK converts it, so tools/list can skip the conversion (trim-tools-list.ts)
+      inputSchema: withJsonSchema(z.strictObject({}), {
+        type: "object",
+        properties: {},
+        additionalProperties: false,
+      }),
       annotations: annotationsFor({ effect: "read", idempotent: true, title: "Check setup" }),
     },
     async (): Promise<CallToolResult> => {
