@@ -11,6 +11,7 @@
 // Variants alternate in short windows (order rotating), so drift and other load hit all of them. The server's
 // CPU time per call is read from /proc/<pid>/stat around each window.
 //   node bench/http-floors.mjs [--concurrency 50] [--window-ms 3000] [--windows 3] [--before .tmp/before/dist/bin/cli.js]
+//                              [--only REGEX]
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -155,6 +156,14 @@ const variants = [
   ]),
 ];
 
+// --only REGEX: the variants whose names match (the raw echo always runs: every ratio is also given against it)
+const only = typeof opts.only === "string" ? new RegExp(opts.only) : undefined;
+if (only)
+  variants.splice(
+    0,
+    variants.length,
+    ...variants.filter((v) => v.server === servers.echo || only.test(v.name)),
+  );
 const results = [];
 try {
   for (const v of variants) {

@@ -7,7 +7,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { args, CLI, ROOT, startSandboxProcess } from "./lib.mjs";
 import { startHttpServerProcess } from "./mcp-clients.mjs";
-import { summariseProfile } from "./profile-summary.mjs";
+import { summariseHeapProfile, summariseProfile } from "./profile-summary.mjs";
 import { RawClient } from "./raw-http-client.mjs";
 
 const opts = args();
@@ -63,4 +63,5 @@ console.log(
   `${calls} calls (${errors} errors) in ${SECONDS} s, ${stateless ? "stateless" : "stateful"}, ${call}`,
 );
 console.log(summary);
+console.log(`\n${summariseHeapProfile(dir)}`);
 console.log(`\nprofiles in ${dir}`);

@@ -60,3 +60,47 @@ export function summariseProfile(dir, { top = 25, topInclusive = 40, files = 15,
     ...sorted(perFile, files),
   ].join("\n");
 }
+
+/**
+ * Reads the .heapprofile Node wrote in `dir` (--heap-prof: sampled allocations still live when it was written,
+ * at exit) and returns, as text, the functions that allocated the most of it (self), and per script file.
+ */
+export function summariseHeapProfile(dir, { top = 20, files = 10 } = {}) {
+  const file = readdirSync(dir).find((f) => f.endsWith(".heapprofile"));
+  if (!file) return `no heap profile in ${dir}`;
+  const { head } = JSON.parse(readFileSync(join(dir, file), "utf8"));
+  const self = new Map();
+  const perFile = new Map();
+  let total = 0;
+  const walk = (node) => {
+    const f = node.callFrame;
+    if (node.selfSize > 0) {
+      total += node.selfSize;
+      self.set(label(f), (self.get(label(f)) ?? 0) + node.selfSize);
+      const where = f.url
+        ? f.url
+            .replace(/^file:\/\//, "")
+            .split("/")
+            .slice(-2)
+            .join("/")
+        : f.functionName;
+      perFile.set(where, (perFile.get(where) ?? 0) + node.selfSize);
+    }
+    for (const c of node.children ?? []) walk(c);
+  };
+  walk(head);
+  const line = ([k, bytes]) =>
+    `${((bytes / total) * 100).toFixed(1).padStart(5)}%  ${(bytes / 1024).toFixed(0).padStart(7)} KiB  ${k}`;
+  const sorted = (m, n) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(line);
+  return [
+    `heap profile: ${(total / 1024 / 1024).toFixed(1)} MiB sampled live at exit (${join(dir, file)})`,
+    "allocated by (self):",
+    ...sorted(self, top),
+    "by script:",
+    ...sorted(perFile, files),
+  ].join("\n");
+}
