@@ -62,6 +62,29 @@ if (!existsSync(viewFile))
 
 rmSync(outDir, { recursive: true, force: true });
 const moduleIds = new Set();
+
+// The SDK's server module imports its Ajv validator, and with it Ajv and ajv-formats (~250 KB of CommonJS),
+// which every start then evaluates, though Ajv only checks elicitation answers and our server creates its
+// validator on first use (src/mcp/server.ts). Here the provider requires them when it creates an instance:
+// the bundler keeps them in the bundle, evaluated on that first use only.
+const AJV_PROVIDER = /@modelcontextprotocol\/sdk\/dist\/esm\/validation\/ajv-provider\.js$/;
+const lazyAjv = {
+  name: "lazy-ajv",
+  transform(code, id) {
+    if (!AJV_PROVIDER.test(id)) return null;
+    const imports = ["import Ajv from 'ajv';\n", "import _addFormats from 'ajv-formats';\n"];
+    const start = "function createDefaultAjvInstance() {\n";
+    if (!imports.every((line) => code.includes(line)) || !code.includes(start)) {
+      throw new Error(`bundle-cli: the SDK's ${id} changed; update the lazy-ajv plugin`);
+    }
+    let out = code;
+    for (const line of imports) out = out.replace(line, "");
+    return out.replace(
+      start,
+      `${start}    const Ajv = require("ajv");\n    const _addFormats = require("ajv-formats");\n`,
+    );
+  },
+};
 const options = (codeSplitting) => ({
   input: join(srcDir, "cli.js"),
   platform: "node",
@@ -74,6 +97,7 @@ const options = (codeSplitting) => ({
     },
   },
   plugins: [
+    lazyAjv,
     {
       name: "collect-module-ids",
       moduleParsed(info) {
