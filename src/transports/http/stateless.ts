@@ -23,7 +23,7 @@ const REUSABLE_AFTER = new Set([
   "ping",
 ]);
 
-/** idle stateless servers kept for the whole process (a few MB at most), across callers */
+/** idle stateless servers kept for the whole process, across callers: ~177 KiB of heap each (11 MiB for 64, measured) */
 const MAX_IDLE = 64;
 
 /**
