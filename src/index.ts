@@ -1,7 +1,9 @@
 /**
- * The package's entry for embedding the server: the DigiCert client, the MCP server factory, the transports
- * and the catalog. `digicert-partner-mcp/sandbox` adds the local DigiCert emulator.
+ * The package's entry for embedding the server: the DigiCert client, the MCP server factory and the catalog; the
+ * transport is the MCP SDK's own. `digicert-partner-mcp/sandbox` adds the local DigiCert emulator
+ * (test/packaging/embed.test.ts builds a server from these two entries alone).
  *
+ *   import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
  *   const client = new DigiCertClient({ credentials: { parentKey } });
  *   const server = createMcpServer({ client, logger: createLogger(), version: "1.0.0", confirmation });
  *   await server.connect(new StdioServerTransport());

@@ -54,35 +54,39 @@ export function reportingJson(store: Store, parent: Account): string {
 }
 
 export const accountHandlers = {
-  create_subaccount: handler(createSubaccount, (ctx): Result => {
-    const { store } = ctx;
-    const parent = callerOf(ctx).account;
-    const account = store.addAccount({
-      id: store.nextId("account"),
-      kind: "sub",
-      parentId: parent.id,
-      name: ctx.body.name,
-      emails: mergeEmails([], ctx.body.emergency_contact_emails),
-      settings: new Map(),
-      billingLink: null,
-      createdAt: ctx.now,
-    });
-    // The cost report knows every subaccount of the CertCentral account that bills it (billing fallback).
-    const billing = parent.billingLink === null ? undefined : store.certCentral.get(parent.billingLink);
-    if (billing) store.linkBilling(parent, billing);
-    const key = store.addApiKey({
-      id: store.nextId("apiKey"),
-      accountId: account.id,
-      name: ctx.body.api_key_name,
-      secret: store.newSecret(),
-      status: "active",
-      createdAt: ctx.now,
-      lastUsed: null,
-    });
-    return ok({ account_id: account.id, name: account.name, api_key: createdApiKeyView(key) }, 201);
-  }),
+  create_subaccount: handler(
+    createSubaccount,
+    { name: "New Customer", api_key_name: "first", emergency_contact_emails: ["ops@new.example"] },
+    (ctx): Result => {
+      const { store } = ctx;
+      const parent = callerOf(ctx).account;
+      const account = store.addAccount({
+        id: store.nextId("account"),
+        kind: "sub",
+        parentId: parent.id,
+        name: ctx.body.name,
+        emails: mergeEmails([], ctx.body.emergency_contact_emails),
+        settings: new Map(),
+        billingLink: null,
+        createdAt: ctx.now,
+      });
+      // The cost report knows every subaccount of the CertCentral account that bills it (billing fallback).
+      const billing = parent.billingLink === null ? undefined : store.certCentral.get(parent.billingLink);
+      if (billing) store.linkBilling(parent, billing);
+      const key = store.addApiKey({
+        id: store.nextId("apiKey"),
+        accountId: account.id,
+        name: ctx.body.api_key_name,
+        secret: store.newSecret(),
+        status: "active",
+        createdAt: ctx.now,
+        lastUsed: null,
+      });
+      return ok({ account_id: account.id, name: account.name, api_key: createdApiKeyView(key) }, 201);
+    },
+  ),
 
-  get_emergency_emails: handler(getEmergencyEmails, (ctx) => {
+  get_emergency_emails: handler(getEmergencyEmails, {}, (ctx) => {
     const account = callerOf(ctx).account;
     if (account.emails.length === 0) {
       throw badRequest("no_emergency_emails", "no emergency contact emails are configured");
@@ -90,37 +94,41 @@ export const accountHandlers = {
     return ok({ emergency_contact_emails: [...account.emails] });
   }),
 
-  add_emergency_emails: handler(addEmergencyEmails, (ctx) => {
+  add_emergency_emails: handler(addEmergencyEmails, { emergency_contact_emails: ["b@x.example"] }, (ctx) => {
     const account = callerOf(ctx).account;
     ctx.store.setEmails(account, mergeEmails(account.emails, ctx.body.emergency_contact_emails));
     return noContent();
   }),
 
-  remove_emergency_emails: handler(removeEmergencyEmails, (ctx) => {
-    const account = callerOf(ctx).account;
-    const gone = new Set(ctx.body.emergency_contact_emails.map((e) => e.toLowerCase()));
-    const remaining = account.emails.filter((e) => !gone.has(e.toLowerCase()));
-    if (remaining.length === 0) {
-      throw badRequest(
-        "last_emergency_email",
-        "at least one emergency contact email must remain configured; add another before removing these",
-      );
-    }
-    ctx.store.setEmails(account, remaining);
-    return noContent();
-  }),
+  remove_emergency_emails: handler(
+    removeEmergencyEmails,
+    { emergency_contact_emails: ["noc@partner.example"] },
+    (ctx) => {
+      const account = callerOf(ctx).account;
+      const gone = new Set(ctx.body.emergency_contact_emails.map((e) => e.toLowerCase()));
+      const remaining = account.emails.filter((e) => !gone.has(e.toLowerCase()));
+      if (remaining.length === 0) {
+        throw badRequest(
+          "last_emergency_email",
+          "at least one emergency contact email must remain configured; add another before removing these",
+        );
+      }
+      ctx.store.setEmails(account, remaining);
+      return noContent();
+    },
+  ),
 
-  get_account_reporting: handler(getReporting, (ctx) => ({
+  get_account_reporting: handler(getReporting, {}, (ctx) => ({
     status: 200,
     raw: reportingJson(ctx.store, callerOf(ctx).account),
   })),
 
-  get_account_settings: handler(getSettings, (ctx) => {
+  get_account_settings: handler(getSettings, {}, (ctx) => {
     const account = callerOf(ctx).account;
     return ok({ settings: Object.keys(SETTINGS).map((name) => settingView(account, name)) });
   }),
 
-  update_account_setting: handler(updateSetting, (ctx) => {
+  update_account_setting: handler(updateSetting, { name: "auto_renew_subscription", value: "1" }, (ctx) => {
     const account = callerOf(ctx).account;
     const { name, value } = ctx.body;
     const def = SETTINGS[name];

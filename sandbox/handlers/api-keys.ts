@@ -1,6 +1,7 @@
 import { createApiKey, getApiKey, listApiKeys, setApiKeyStatus } from "../../src/operations/api-keys.js";
 import type { Caller } from "../auth.js";
 import { forbidden, notFound } from "../errors.js";
+import { DEMO } from "../seed.js";
 import type { ApiKeyRecord, Store } from "../store.js";
 import { apiKeyView, createdApiKeyView } from "../views.js";
 import { callerOf, handler, noContent, ok } from "./types.js";
@@ -21,7 +22,7 @@ function visibleKey(store: Store, caller: Caller, id: number): ApiKeyRecord {
 }
 
 export const apiKeyHandlers = {
-  list_api_keys: handler(listApiKeys, (ctx) => {
+  list_api_keys: handler(listApiKeys, {}, (ctx) => {
     const caller = callerOf(ctx);
     const ids = new Set<number>([caller.account.id]);
     if (caller.account.kind === "parent") for (const child of caller.account.children) ids.add(child);
@@ -31,11 +32,11 @@ export const apiKeyHandlers = {
     return ok({ api_keys: keys.map(apiKeyView) });
   }),
 
-  get_api_key: handler(getApiKey, (ctx) =>
+  get_api_key: handler(getApiKey, { api_key_id: DEMO.apiKeys.subFull }, (ctx) =>
     ok(apiKeyView(visibleKey(ctx.store, callerOf(ctx), ctx.params.api_key_id))),
   ),
 
-  create_api_key: handler(createApiKey, (ctx) => {
+  create_api_key: handler(createApiKey, { account_id: DEMO.subEmpty, name: "example key" }, (ctx) => {
     const caller = callerOf(ctx);
     const target = ctx.store.account(ctx.params.account_id);
     if (!target) throw notFound(`account ${ctx.params.account_id} not found`);
@@ -54,9 +55,13 @@ export const apiKeyHandlers = {
     return ok(createdApiKeyView(key), 201);
   }),
 
-  set_api_key_status: handler(setApiKeyStatus, (ctx) => {
-    const key = visibleKey(ctx.store, callerOf(ctx), ctx.params.api_key_id);
-    ctx.store.setKeyStatus(key, ctx.body.status);
-    return noContent();
-  }),
+  set_api_key_status: handler(
+    setApiKeyStatus,
+    { api_key_id: DEMO.apiKeys.subEmpty, status: "inactive" },
+    (ctx) => {
+      const key = visibleKey(ctx.store, callerOf(ctx), ctx.params.api_key_id);
+      ctx.store.setKeyStatus(key, ctx.body.status);
+      return noContent();
+    },
+  ),
 };

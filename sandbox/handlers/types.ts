@@ -24,20 +24,40 @@ export interface Result {
 }
 
 type BodyOf<B> = B extends AnyObject ? z.output<B> : undefined;
+/** a schema's input fields; none (`unknown`) for no body or an empty object, whose input type is `Record<string, never>` */
+type FieldsIn<S> = S extends AnyObject ? (string extends keyof z.input<S> ? unknown : z.input<S>) : unknown;
+
+/** An operation's flat tool input (path params, body fields, `account_id` where the key is chosen per call). */
+export type ExampleInput<P extends AnyObject, B extends AnyObject | undefined> = FieldsIn<P> &
+  FieldsIn<B> & { account_id?: number };
 
 export interface HandlerDef {
   op: Operation;
   // Method syntax on purpose: each handler narrows the context to its own operation's params and body.
   run(ctx: Context<unknown, unknown>): Result;
+  /**
+   * A call of the operation that succeeds on a freshly reset demo seed, as tool input, with the credentials the
+   * tests configure (parent key, subaccount 1001 as the default, every seeded subaccount's key, the DEVKEY).
+   * The tests that run every catalog operation (client, MCP, answer variants, response schemas) call it, so a
+   * new operation is exercised without editing them.
+   */
+  example: Record<string, unknown>;
 }
 
-/** Ties a handler to its catalog entry so params and body are typed from the operation's own schemas. */
+/**
+ * Ties a handler to its catalog entry so params and body are typed from the operation's own schemas; `example`
+ * is the operation's demo call (see HandlerDef.example), typed from its schemas.
+ */
 export function handler<
   P extends AnyObject,
   B extends AnyObject | undefined,
   R extends z.ZodType | undefined,
->(op: Operation<P, B, R>, run: (ctx: Context<z.output<P>, BodyOf<B>>) => Result): HandlerDef {
-  return { op: op as Operation, run: run as HandlerDef["run"] };
+>(
+  op: Operation<P, B, R>,
+  example: ExampleInput<P, B>,
+  run: (ctx: Context<z.output<P>, BodyOf<B>>) => Result,
+): HandlerDef {
+  return { op: op as Operation, run: run as HandlerDef["run"], example: example as Record<string, unknown> };
 }
 
 /** The scope check already ran, so a missing caller is a sandbox bug, not a client error. */

@@ -116,6 +116,7 @@ export function serverFactory(options: ServerFactoryOptions): ServerFactory {
           version: options.version,
           isToolSelected: extension.isToolSelected,
           scrub: (value) => profile.client.scrub(value),
+          logger,
         });
       },
     });

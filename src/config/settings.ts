@@ -425,7 +425,7 @@ export const SETTINGS: readonly Setting[] = [
     env: "MCP_RESULT_TEXT",
     default: "readable",
     description:
-      "How tool results show DigiCert's data in their text: `readable` (one line per field or record; the data is also in `structuredContent`) or `json` (compact JSON, for a client that parses the text).",
+      "How tool results show DigiCert's data in their text: `readable` (one line per field or record, a list of records with the same fields as a table naming them once; the data is also in `structuredContent`) or `json` (compact JSON, for a client that parses the text).",
   },
   {
     id: "logLevel",

@@ -21,20 +21,55 @@ interface Cut {
   total: number;
 }
 
-function capLists(value: unknown, path: string, depth: number, nestedCap: number, cuts: Cut[]): unknown {
+/** "sans[1]", "subaccounts[0].contracts": a cut's path, built only when a list is cut. */
+function pathText(path: readonly (string | number)[]): string {
+  return path.reduce<string>(
+    (out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${key}` : key),
+    "",
+  );
+}
+
+/**
+ * The value with its lists capped. What has nothing to cut is returned as is, not copied: this runs on every
+ * result, and building every element's path and copying every record was most of its cost (fix 16.2).
+ */
+function capLists(
+  value: unknown,
+  path: (string | number)[],
+  depth: number,
+  nestedCap: number,
+  cuts: Cut[],
+): unknown {
   if (Array.isArray(value)) {
     const records = value.some((v) => v !== null && typeof v === "object");
     const cap = depth <= 1 ? TOP_LIST_CAP : records ? nestedCap * NESTED_RECORDS_FACTOR : nestedCap;
     const kept = value.length > cap ? value.slice(0, cap) : value;
-    if (kept.length < value.length) cuts.push({ path, shown: kept.length, total: value.length });
-    return kept.map((v, i) => capLists(v, `${path}[${i}]`, depth + 1, nestedCap, cuts));
+    if (kept.length < value.length)
+      cuts.push({ path: pathText(path), shown: kept.length, total: value.length });
+    if (!records) return kept;
+    let changed = kept !== value;
+    const out = kept.map((v, i) => {
+      path.push(i);
+      const capped = capLists(v, path, depth + 1, nestedCap, cuts);
+      path.pop();
+      if (capped !== v) changed = true;
+      return capped;
+    });
+    return changed ? out : value;
   }
   if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
+    let out: Record<string, unknown> | undefined;
     for (const [k, v] of Object.entries(value)) {
-      out[k] = capLists(v, path ? `${path}.${k}` : k, depth + 1, nestedCap, cuts);
+      if (v === null || typeof v !== "object") continue;
+      path.push(k);
+      const capped = capLists(v, path, depth + 1, nestedCap, cuts);
+      path.pop();
+      if (capped !== v) {
+        out ??= { ...(value as Record<string, unknown>) };
+        out[k] = capped;
+      }
     }
-    return out;
+    return out ?? value;
   }
   return value;
 }
@@ -73,7 +108,7 @@ export function compactData(paged: Paging | undefined, data: unknown, page: Part
       }
     }
     const cuts: Cut[] = [];
-    const capped = capLists(working, "", 0, nestedCap, cuts);
+    const capped = capLists(working, [], 0, nestedCap, cuts);
     const note = cutNote(cuts);
     if (note) notes.push(note);
     const size = JSON.stringify(capped).length;

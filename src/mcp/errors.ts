@@ -1,6 +1,6 @@
 import { DigiCertError } from "../client/errors.js";
 import type { Operation } from "../operations/index.js";
-import type { CallToolResult } from "../sdk/server.js";
+import { type CallToolResult, McpError } from "../sdk/server.js";
 
 /** How an agent can find out whether a write whose outcome is unknown happened. */
 function checkAdvice(op: Operation): string {
@@ -75,4 +75,21 @@ export function errorResult(op: Operation, err: unknown): CallToolResult {
   }
   const message = err instanceof Error ? err.message : String(err);
   return toolError([`${op.name} failed inside digicert-partner-mcp: ${message}`], { kind: "internal" });
+}
+
+/**
+ * A computed tool's failure (reporting, the contracts view, check_setup): the text only. No structuredContent,
+ * unlike toolError's: these tools' output schemas describe their results, not an error envelope, and the SDK's
+ * client validates structuredContent against the output schema even on an error. DigiCert's and the server's
+ * own refusals (an unknown snapshot id) are sentences for the agent already, said as they are (without
+ * McpError's "MCP error -32002:" prefix); anything else is said as this tool's failure.
+ */
+export function computedToolError(tool: string, err: unknown): { kind: string; result: CallToolResult } {
+  const said = (text: string): CallToolResult => ({ content: [{ type: "text", text }], isError: true });
+  if (err instanceof DigiCertError) return { kind: err.kind, result: said(err.message) };
+  if (err instanceof McpError) {
+    return { kind: "request", result: said(err.message.replace(/^MCP error -?\d+: /, "")) };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { kind: "internal", result: said(`${tool} failed: ${message}`) };
 }

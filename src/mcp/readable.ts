@@ -1,6 +1,8 @@
 /**
  * A tool result's data as text a person can read in a transcript, with nothing left out: one `key: value` line
- * per field, a list of records as one line per record, nested objects indented. The same data is in
+ * per field, a list of records as one line per record, nested objects indented. A list of records that all have
+ * the same fields names them once, in its heading, and gives each record as its values in that order (a table):
+ * repeating every field name on every line made a list's text larger than its JSON (issue 16). The same data is in
  * structuredContent for clients that read it; many hosts show (and give the model) only the text, so the text
  * must be complete too.
  *
@@ -46,9 +48,50 @@ function inline(record: Record<string, unknown>): string | undefined {
   return line.length <= ONE_LINE_CHARS ? line : undefined;
 }
 
+/**
+ * A list of at least two records with the same fields in the same order, each value a scalar or a list of
+ * scalars and each row short enough for one line: the field names (for the heading) and one row per record.
+ */
+function table(list: unknown[]): { fields: string; rows: string[] } | undefined {
+  const first = list[0];
+  if (list.length < 2 || !isRecord(first)) return undefined;
+  const keys = Object.keys(first);
+  if (keys.length === 0) return undefined;
+  const rows: string[] = [];
+  for (const item of list) {
+    if (!isRecord(item)) return undefined;
+    const own = Object.keys(item);
+    if (own.length !== keys.length || own.some((k, i) => k !== keys[i])) return undefined;
+    const cells: string[] = [];
+    for (const k of keys) {
+      const v = item[k];
+      if (isScalar(v)) cells.push(scalar(v));
+      else if (Array.isArray(v) && v.every(isScalar)) cells.push(`[${v.map(scalar).join(", ")}]`);
+      else return undefined;
+    }
+    const row = cells.join(", ");
+    if (row.length > ONE_LINE_CHARS) return undefined;
+    rows.push(row);
+  }
+  return { fields: keys.map(key).join(", "), rows };
+}
+
+/** "api_keys (6; fields id, name, status):" then "- 5001, "Main key", "active"" per record. */
+function tableLines(
+  heading: string,
+  t: { fields: string; rows: string[] },
+  indent: string,
+  out: string[],
+): void {
+  out.push(`${indent}${heading}(${t.rows.length}; fields ${t.fields}):`);
+  for (const row of t.rows) out.push(`${indent}- ${row}`);
+}
+
 function lines(value: unknown, indent: string, out: string[]): void {
   if (Array.isArray(value)) {
-    for (const item of value) listItem(item, indent, out);
+    const t = table(value);
+    if (t) tableLines("", t, indent, out);
+    else for (const item of value) listItem(item, indent, out);
     return;
   }
   if (!isRecord(value)) {
@@ -64,6 +107,11 @@ function field(name: string, value: unknown, indent: string, out: string[]): voi
   } else if (Array.isArray(value) && value.every(isScalar)) {
     out.push(`${indent}${key(name)}: ${scalars(value)}`);
   } else if (Array.isArray(value)) {
+    const t = table(value);
+    if (t) {
+      tableLines(`${key(name)} `, t, indent, out);
+      return;
+    }
     out.push(`${indent}${key(name)} (${value.length}):`);
     for (const item of value) listItem(item, indent, out);
   } else {

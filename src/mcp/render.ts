@@ -104,10 +104,13 @@ export function successResult(
  * escaped is added as is, with the path where it was.
  */
 function dataText(data: unknown, format: ResultText, secretsIn: unknown): string {
-  const json = JSON.stringify(data);
-  if (format === "json") return json;
+  if (format === "json") return JSON.stringify(data);
   const readable = readableData(data);
-  const text = Buffer.byteLength(readable) > MAX_RESULT_BYTES ? json : readable;
+  // the JSON only when it is needed (fix 16.2); 4 bytes per character bounds the UTF-8 size without counting
+  const text =
+    readable.length * 4 > MAX_RESULT_BYTES && Buffer.byteLength(readable) > MAX_RESULT_BYTES
+      ? JSON.stringify(data)
+      : readable;
   if (secretsIn === undefined) return text;
   const missing = Object.entries(pickPaths(secretsIn, secretPaths(secretsIn))).filter(
     ([, value]) => typeof value === "string" && !text.includes(value),

@@ -1,5 +1,5 @@
 import { comparableName } from "./domain.js";
-import { forEachContract, type Reporting, type ReportingContract } from "./model.js";
+import { ownerOf, type Reporting, type ReportingContract } from "./model.js";
 
 export interface ContractBrief {
   acme_contract_id: number;
@@ -66,21 +66,36 @@ function missingFrom(a: readonly string[], b: readonly string[]): string[] {
   return a.filter((s) => !other.has(comparableName(s)));
 }
 
+const NONE: string[] = [];
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function sameInstant(a: string, b: string): boolean {
   return a === b || Date.parse(a) === Date.parse(b);
 }
 
+type Group = Reporting["accounts"][number];
+
+/** Subaccounts at the same place in both reports, with the same contract ids in the same order. */
+function aligned(a: Group | undefined, b: Group | undefined): boolean {
+  if (!a || !b || a.account_id !== b.account_id || a.acme.length !== b.acme.length) return false;
+  for (let i = 0; i < a.acme.length; i++) {
+    if (a.acme[i]?.acme_contract_id !== b.acme[i]?.acme_contract_id) return false;
+  }
+  return true;
+}
+
 /**
- * What changed between two reports, contract by contract (matched by acme_contract_id). Linear: one map of
- * `from`, one pass over `to`. Lists are sorted by contract id (subaccounts by id).
+ * What changed between two reports, contract by contract (matched by acme_contract_id). Linear. Stored reports
+ * are normalised (subaccounts and contracts ordered by id), so most subaccounts line up in both: their contracts
+ * are compared pair by pair, and only the others' go through a map by id. Lists are sorted by contract id
+ * (subaccounts by id). `pairUp: false` puts every contract through the map (the tests compare both ways).
  */
-export function diffReports(from: Reporting, to: Reporting): ReportDiff {
-  const before = new Map<number, { c: ReportingContract; account: number }>();
-  const accountsBefore = new Set<number>();
-  forEachContract(from, (c, account) => {
-    before.set(c.acme_contract_id, { c, account });
-    accountsBefore.add(account);
-  });
+export function diffReports(from: Reporting, to: Reporting, options: { pairUp?: boolean } = {}): ReportDiff {
   const diff: ReportDiff = {
     counts: {
       added: 0,
@@ -106,25 +121,17 @@ export function diffReports(from: Reporting, to: Reporting): ReportDiff {
     subaccounts_disappeared: [],
     unchanged: true,
   };
-  const accountsAfter = new Set<number>();
-  const seen = new Set<number>();
-  forEachContract(to, (c, account) => {
-    accountsAfter.add(account);
-    seen.add(c.acme_contract_id);
-    const old = before.get(c.acme_contract_id);
-    if (!old) {
-      diff.added.push(brief(c, account));
-      return;
-    }
-    const o = old.c;
+  const compare = (o: ReportingContract, c: ReportingContract, account: number) => {
     const id = c.acme_contract_id;
     if (!o.date_canceled && c.date_canceled) {
       diff.canceled.push({ acme_contract_id: id, account_id: account, date_canceled: c.date_canceled });
     } else if (o.date_canceled && !c.date_canceled) {
       diff.reinstated.push({ acme_contract_id: id, account_id: account });
     }
-    const added = missingFrom(c.sans, o.sans);
-    const removed = missingFrom(o.sans, c.sans);
+    // the usual case, the same list (both are sorted): nothing to compare name by name
+    const same = sameList(c.sans, o.sans);
+    const added = same ? NONE : missingFrom(c.sans, o.sans);
+    const removed = same ? NONE : missingFrom(o.sans, c.sans);
     if (added.length > 0 || removed.length > 0) {
       diff.sans_changed.push({ acme_contract_id: id, account_id: account, added, removed });
       diff.counts.sans_added += added.length;
@@ -145,6 +152,45 @@ export function diffReports(from: Reporting, to: Reporting): ReportDiff {
         from: o.product_name_id,
         to: c.product_name_id,
       });
+    }
+  };
+
+  const pairUp = options.pairUp ?? true;
+  const paired: boolean[] = [];
+  if (pairUp) {
+    for (let i = 0; i < from.accounts.length && i < to.accounts.length; i++) {
+      paired[i] = aligned(from.accounts[i], to.accounts[i]);
+    }
+  }
+  const before = new Map<number, { c: ReportingContract; account: number }>();
+  const accountsBefore = new Set<number>();
+  const accountsAfter = new Set<number>();
+  const seen = new Set<number>();
+  from.accounts.forEach((group, i) => {
+    const pairedHere = paired[i] === true;
+    for (const c of group.acme) {
+      const account = ownerOf(c, group.account_id);
+      accountsBefore.add(account);
+      if (!pairedHere) before.set(c.acme_contract_id, { c, account });
+    }
+  });
+  to.accounts.forEach((group, i) => {
+    if (paired[i] === true) {
+      const old = (from.accounts[i] as Group).acme;
+      group.acme.forEach((c, j) => {
+        const account = ownerOf(c, group.account_id);
+        accountsAfter.add(account);
+        compare(old[j] as ReportingContract, c, account);
+      });
+      return;
+    }
+    for (const c of group.acme) {
+      const account = ownerOf(c, group.account_id);
+      accountsAfter.add(account);
+      seen.add(c.acme_contract_id);
+      const old = before.get(c.acme_contract_id);
+      if (old) compare(old.c, c, account);
+      else diff.added.push(brief(c, account));
     }
   });
   for (const [id, old] of before) if (!seen.has(id)) diff.removed.push(brief(old.c, old.account));

@@ -1,5 +1,5 @@
 // Reporting: snapshots of GET /account/reporting and what can be computed from them. No MCP knowledge here.
-export { canonicalJson, sha256Hex } from "./canonical.js";
+export { canonicalJson, canonicalText, sha256Hex } from "./canonical.js";
 export { CSV_COLUMNS, csvCell, csvLines, toCsv } from "./csv.js";
 export { type ContractBrief, diffReports, limitDiff, type ReportDiff, type SansChange } from "./diff.js";
 export { comparableName, type DomainCoverage, type DomainMatch, findContractsForDomain } from "./domain.js";

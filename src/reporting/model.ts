@@ -87,14 +87,29 @@ const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * keys sorted (see canonicalize), so JSON.stringify of it is already the canonical JSON. Unknown fields are kept.
  */
 export function normaliseReport(report: Reporting): Reporting {
-  // canonicalize returns fresh objects and arrays, so sorting them in place leaves the caller's report alone
-  const copy = canonicalize(report) as Reporting;
-  for (const account of copy.accounts) {
-    for (const c of account.acme) c.sans.sort(byString);
-    account.acme.sort((a, b) => byNumber(a.acme_contract_id, b.acme_contract_id));
+  // canonicalize returns fresh objects and arrays, so ordering them in place leaves the caller's report alone
+  return orderReport(canonicalize(report) as Reporting);
+}
+
+/** normaliseReport's ordering of lists, done in place (keys untouched); returns `report`. */
+export function orderReport(report: Reporting): Reporting {
+  for (const account of report.accounts) {
+    for (const c of account.acme) if (!inOrder(c.sans, byString)) c.sans.sort(byString);
+    if (!inOrder(account.acme, byContract)) account.acme.sort(byContract);
   }
-  copy.accounts.sort((a, b) => byNumber(a.account_id, b.account_id));
-  return copy;
+  if (!inOrder(report.accounts, byAccount)) report.accounts.sort(byAccount);
+  return report;
+}
+
+const byContract = (a: ReportingContract, b: ReportingContract) =>
+  byNumber(a.acme_contract_id, b.acme_contract_id);
+const byAccount = (a: { account_id: number }, b: { account_id: number }) =>
+  byNumber(a.account_id, b.account_id);
+
+/** Already in the order `compare` gives (the usual case): sorting would change nothing, so it is skipped. */
+function inOrder<T>(list: readonly T[], compare: (a: T, b: T) => number): boolean {
+  for (let i = 1; i < list.length; i++) if (compare(list[i - 1] as T, list[i] as T) > 0) return false;
+  return true;
 }
 
 export function countReport(report: Reporting, nowMs: number): SnapshotCounts {

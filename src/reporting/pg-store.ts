@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
-import { gunzip, gzip } from "node:zlib";
+import { gunzip } from "node:zlib";
 import type { Client, Notification } from "pg";
 import type { Logger } from "pino";
 import type { Database } from "../state/database.js";
@@ -18,7 +18,6 @@ import {
   storeScope,
 } from "./store.js";
 
-const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
 /** The NOTIFY channel every replica LISTENs on; the payload names the scope, so one channel serves all. */
@@ -169,7 +168,12 @@ export class PgSnapshotStore implements SnapshotStore {
 
   take(fetch: () => Promise<Reporting>): Promise<RecordResult> {
     if (!this.inflightTake) {
-      this.inflightTake = (async () => this.record(await fetch()))().finally(() => {
+      this.inflightTake = (async () => {
+        // while a report is fetched and stored, only the latest (which it is compared with) stays in memory
+        const latest = await this.latest().catch(() => undefined);
+        for (const id of [...this.cache.keys()]) if (id !== latest?.id) this.cache.delete(id);
+        return this.record(await fetch());
+      })().finally(() => {
         this.inflightTake = undefined;
       });
     }
@@ -177,8 +181,8 @@ export class PgSnapshotStore implements SnapshotStore {
   }
 
   async record(report: Reporting, fetchedAtMs: number = this.now()): Promise<RecordResult> {
-    const prepared = prepareReport(report, fetchedAtMs);
-    const data = await gzipAsync(prepared.body);
+    const prepared = await prepareReport(report, fetchedAtMs);
+    const data = prepared.gz;
     const result = await this.db.transaction(async (client) => {
       // one recorder per scope at a time, across replicas: "is this new?" must see the other's insert
       await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`dcpm_snapshots:${this.scope}`]);
@@ -211,7 +215,7 @@ export class PgSnapshotStore implements SnapshotStore {
           checked_at: prepared.at,
           hash: prepared.hash,
           counts: prepared.counts,
-          bytes: prepared.body.length,
+          bytes: prepared.bytes,
         };
         await client.query(
           `INSERT INTO dcpm_snapshots (scope, id, taken_at, checked_at, hash, counts, bytes, data)
@@ -219,7 +223,8 @@ export class PgSnapshotStore implements SnapshotStore {
           [this.scope, id, meta.taken_at, meta.hash, JSON.stringify(meta.counts), meta.bytes, data],
         );
         event = previous ? { meta, created: true, previous } : { meta, created: true };
-        this.remember(id, prepared.normalised);
+        // the report as given (lists ordered, keys as DigiCert sent them; see prepareReport)
+        this.remember(id, report);
         await this.applyRetention(client);
       }
       const announcement: Announcement = { scope: this.scope, from: this.instance, event };

@@ -1,23 +1,24 @@
+import { createHash } from "node:crypto";
+import { once } from "node:events";
 import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { gunzip, gzip } from "node:zlib";
+import { createGzip, gunzip } from "node:zlib";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { sha256Hex } from "./canonical.js";
+import { canonicalReportPieces, sha256Hex } from "./canonical.js";
 import { defaultDataDir, TEMP_PREFIX, writeFileAtomic } from "./files.js";
 import {
   countReport,
   DAY_MS,
   isSnapshotId,
-  normaliseReport,
+  orderReport,
   type Reporting,
   type Snapshot,
   type SnapshotMeta,
   snapshotId,
 } from "./model.js";
 
-const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
 export interface RetentionPolicy {
@@ -70,11 +71,18 @@ export interface SnapshotStore {
   meta(id: string): Promise<SnapshotMeta | undefined>;
   /** The snapshot taken just before `id`. */
   previous(id: string): Promise<SnapshotMeta | undefined>;
-  /** One snapshot with its report; undefined when unknown or damaged (with a warning). */
+  /**
+   * One snapshot with its report; undefined when unknown or damaged (with a warning). A report still cached from
+   * its record has its keys as DigiCert sent them, one read back has them sorted: the same content, and the
+   * same canonicalText.
+   */
   read(id: string): Promise<Snapshot | undefined>;
   /** Fetches with `fetch` and records; concurrent calls in one process share one fetch. */
   take(fetch: () => Promise<Reporting>): Promise<RecordResult>;
-  /** A new snapshot unless the report equals the latest one (then only its checked_at moves); then retention. */
+  /**
+   * A new snapshot unless the report equals the latest one (then only its checked_at moves); then retention.
+   * Orders the report's lists in place and may keep it in the cache: the caller must not change it afterwards.
+   */
   record(report: Reporting, fetchedAtMs?: number): Promise<RecordResult>;
   /** Deletes snapshots beyond the retention policy (never the newest); returns the deleted ids. */
   prune(): Promise<string[]>;
@@ -87,25 +95,70 @@ export interface SnapshotStore {
   close(): Promise<void>;
 }
 
-/** A report ready to store: its canonical bytes, their hash and its counts. */
+/** A report ready to store: the gzip of its canonical JSON, that text's hash and size, and the report's counts. */
 export interface PreparedReport {
-  normalised: Reporting;
-  body: Buffer;
+  /** gzip of the canonical JSON (keys sorted, lists ordered) as UTF-8: what a read gunzips and parses back */
+  gz: Buffer;
+  /** UTF-8 bytes of the canonical JSON */
+  bytes: number;
   hash: string;
   at: string;
   counts: SnapshotMeta["counts"];
 }
 
-export function prepareReport(report: Reporting, fetchedAtMs: number): PreparedReport {
-  const normalised = normaliseReport(report);
-  // normaliseReport already sorted every key, so plain JSON.stringify is the canonical text
-  const body = Buffer.from(JSON.stringify(normalised), "utf8");
+/**
+ * gzip level of stored snapshots. Only the stored bytes depend on it (ids and hashes are of the canonical text),
+ * and any level reads back; 1 is 3-6x faster than zlib's default 6 for about a third more bytes (BENCHMARKS.md).
+ */
+export const SNAPSHOT_GZIP_LEVEL = 1;
+/** canonical text is hashed and gzipped in UTF-8 slices of about this size */
+const SLICE = 1 << 20;
+/** UTF-8 waiting for gzip beyond which writing the text pauses */
+const IN_FLIGHT = 8 * SLICE;
+
+/**
+ * Hash, gzip and counts of a fetched report's canonical JSON. Orders the report's lists in place (subaccounts,
+ * contracts, SANs; DigiCert documents no order) and builds neither a copy of it nor its whole text: the canonical
+ * text is written from the report itself a subaccount at a time (canonicalReportPieces), each slice hashed and gzipped
+ * as it comes. The stores then keep the report as given (so it must not be changed afterwards): its content is
+ * the snapshot's, only its keys may be in DigiCert's order rather than sorted, which no result depends on (the
+ * report resources write canonicalText).
+ */
+export async function prepareReport(report: Reporting, fetchedAtMs: number): Promise<PreparedReport> {
+  orderReport(report);
+  const hash = createHash("sha256");
+  const gz = createGzip({ level: SNAPSHOT_GZIP_LEVEL });
+  const parts: Buffer[] = [];
+  gz.on("data", (part: Buffer) => parts.push(part));
+  const ended = once(gz, "end");
+  // observed here too, so an error while a write is waiting for "drain" is not also an unhandled rejection
+  ended.catch(() => undefined);
+  let bytes = 0;
+  let pending: string[] = [];
+  let pendingLength = 0;
+  const flush = async () => {
+    const utf8 = Buffer.from(pending.join(""), "utf8");
+    pending = [];
+    pendingLength = 0;
+    bytes += utf8.length;
+    hash.update(utf8);
+    // zlib compresses on the thread pool: let a few slices queue so the next ones are written meanwhile
+    if (!gz.write(utf8) && gz.writableLength > IN_FLIGHT) await once(gz, "drain");
+  };
+  for (const piece of canonicalReportPieces(report)) {
+    pending.push(piece);
+    pendingLength += piece.length;
+    if (pendingLength >= SLICE) await flush();
+  }
+  await flush();
+  gz.end();
+  await ended;
   return {
-    normalised,
-    body,
-    hash: sha256Hex(body),
+    gz: Buffer.concat(parts),
+    bytes,
+    hash: hash.digest("hex"),
     at: new Date(fetchedAtMs).toISOString(),
-    counts: countReport(normalised, fetchedAtMs),
+    counts: countReport(report, fetchedAtMs),
   };
 }
 
@@ -114,7 +167,12 @@ export function parseStoredReport(raw: Buffer, hash: string): Reporting {
   const actual = sha256Hex(raw);
   if (actual !== hash)
     throw new Error(`content hash ${actual.slice(0, 12)}… does not match the recorded one`);
-  const parsed: unknown = JSON.parse(raw.toString("utf8"));
+  return reportOf(raw.toString("utf8"));
+}
+
+/** A report from canonical JSON text; throws when it is not one. */
+export function reportOf(text: string): Reporting {
+  const parsed: unknown = JSON.parse(text);
   if (!parsed || typeof parsed !== "object" || !Array.isArray((parsed as Reporting).accounts)) {
     throw new Error("not a reporting document");
   }
@@ -265,6 +323,9 @@ export class FileSnapshotStore implements SnapshotStore {
   take(fetch: () => Promise<Reporting>): Promise<RecordResult> {
     if (!this.inflightTake) {
       this.inflightTake = (async () => {
+        // while a report is fetched and stored, only the latest (which it is compared with) stays in memory
+        const latest = this.index[0]?.id;
+        for (const id of [...this.cache.keys()]) if (id !== latest) this.cache.delete(id);
         const report = await fetch();
         return this.record(report);
       })().finally(() => {
@@ -283,7 +344,7 @@ export class FileSnapshotStore implements SnapshotStore {
       await this.open();
       // Another process may share the folder: see what it wrote before deciding what is new.
       await this.rescan();
-      const { normalised, body, hash, at, counts } = prepareReport(report, fetchedAtMs);
+      const { gz, bytes, hash, at, counts } = await prepareReport(report, fetchedAtMs);
       const previous = this.index[0];
       let result: RecordResult;
       if (previous && previous.hash === hash) {
@@ -301,13 +362,14 @@ export class FileSnapshotStore implements SnapshotStore {
           checked_at: at,
           hash,
           counts,
-          bytes: body.length,
+          bytes,
         };
-        await writeFileAtomic(this.dataPath(id), await gzipAsync(body));
+        await writeFileAtomic(this.dataPath(id), gz);
         await writeFileAtomic(this.metaPath(id), `${JSON.stringify(meta, null, 2)}\n`);
         this.index.unshift(meta);
         this.index.sort(newestFirst);
-        this.remember({ meta, report: normalised });
+        // the report as given (lists ordered, keys as DigiCert sent them; see prepareReport)
+        this.remember({ meta, report });
         result = previous ? { meta, created: true, previous } : { meta, created: true };
         await this.applyRetention();
       }

@@ -1,4 +1,4 @@
-import { DAY_MS, daysUntil, forEachContract, type Reporting, statusOf, timeOf } from "./model.js";
+import { type ContractStatus, DAY_MS, daysUntil, forEachContract, type Reporting, timeOf } from "./model.js";
 
 export interface GroupStats {
   contracts: number;
@@ -136,7 +136,9 @@ export function summarizeReport(report: Reporting, options: SummaryOptions): Rep
   const canceled: { acme_contract_id: number; account_id: number; date_canceled: string; at: number }[] = [];
 
   forEachContract(report, (c, accountId) => {
-    const status = statusOf(c, nowMs);
+    // statusOf, with valid_till parsed once for both it and the expiry windows
+    const till = c.date_canceled ? Number.NaN : timeOf(c.valid_till);
+    const status: ContractStatus = c.date_canceled ? "canceled" : till <= nowMs ? "expired" : "active";
     totals.contracts++;
     totals[status]++;
     const live = status !== "canceled";
@@ -146,10 +148,15 @@ export function summarizeReport(report: Reporting, options: SummaryOptions): Rep
     }
     const p = groupOf(products, c.product_name_id);
     const a = groupOf(accounts, accountId);
-    for (const g of [p, a]) {
-      g.contracts++;
-      if (status === "active") g.active++;
-      if (live) g.sans += c.sans.length;
+    p.contracts++;
+    a.contracts++;
+    if (status === "active") {
+      p.active++;
+      a.active++;
+    }
+    if (live) {
+      p.sans += c.sans.length;
+      a.sans += c.sans.length;
     }
     if (status === "canceled") {
       const date = c.date_canceled as string;
@@ -166,7 +173,6 @@ export function summarizeReport(report: Reporting, options: SummaryOptions): Rep
       );
       return;
     }
-    const till = timeOf(c.valid_till);
     if (!(till > nowMs && till <= d90)) return;
     expiring.within_90_days++;
     if (till <= d60) expiring.within_60_days++;

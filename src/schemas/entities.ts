@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { countryCode, email, id, productNameId, telephone, text, timestamp } from "./primitives.js";
+import {
+  countryCode,
+  email,
+  id,
+  productNameId,
+  TIMESTAMP_PATTERN,
+  telephone,
+  text,
+  timestamp,
+} from "./primitives.js";
 
 // Request shapes are strict (an unknown field is a mistake worth reporting); response shapes are loose so a
 // real DigiCert answer with a field we do not know yet is still accepted.
@@ -101,6 +110,47 @@ export const reporting = z.looseObject({
   accounts: z.array(z.looseObject({ account_id: z.number().int(), acme: z.array(reportingContract) })),
 });
 export type Reporting = z.infer<typeof reporting>;
+
+const isInt = Number.isSafeInteger;
+const isTimestamp = (v: unknown) => typeof v === "string" && TIMESTAMP_PATTERN.test(v);
+
+/**
+ * The `reporting` schema checked by hand, without building zod's copy of a report that may hold 300,000
+ * contracts. True only for values `reporting` accepts (and then its parse equals the value, field for field);
+ * false sends the caller to zod, which says what differed. Kept in step with `reporting` by
+ * test/client/answer.test.ts.
+ */
+export function isReporting(value: unknown): value is Reporting {
+  if (!isObject(value)) return false;
+  const accounts = value.accounts;
+  if (!Array.isArray(accounts)) return false;
+  for (const account of accounts) {
+    if (!isObject(account) || !isInt(account.account_id)) return false;
+    const acme = account.acme;
+    if (!Array.isArray(acme)) return false;
+    for (const c of acme) {
+      if (
+        !isObject(c) ||
+        typeof c.product_name_id !== "string" ||
+        !isInt(c.account_id) ||
+        !isInt(c.acme_contract_id) ||
+        !isTimestamp(c.valid_till) ||
+        !isTimestamp(c.created_at) ||
+        (c.date_canceled !== null && !isTimestamp(c.date_canceled))
+      ) {
+        return false;
+      }
+      const sans = c.sans;
+      if (!Array.isArray(sans)) return false;
+      for (const san of sans) if (typeof san !== "string") return false;
+    }
+  }
+  return true;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 export const certificateRecord = z.looseObject({
   domain: z.string(),

@@ -104,15 +104,15 @@ export const telephone = z
  * Timestamps as DigiCert returns them: ISO 8601 (2026-02-02T09:45:18Z), and also the documented quirk of
  * credential listings ("2026-06-01 14:00:00", no zone).
  */
-export const timestamp = z
-  .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/,
-    "must be an ISO 8601 date",
-  );
+export const TIMESTAMP_PATTERN =
+  /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+export const timestamp = z.string().regex(TIMESTAMP_PATTERN, "must be an ISO 8601 date");
 
 /** Parses any timestamp accepted by `timestamp` to epoch ms (zone-less values are taken as UTC). */
 export function parseTimestamp(value: string): number {
+  // the usual form, 2026-02-02T09:45:18Z, is what Date.parse reads as it is
+  if (value.length === 20 && value.charCodeAt(19) === 90 && value.charCodeAt(10) === 84)
+    return Date.parse(value);
   const iso = value.includes("T") || value.length === 10 ? value : value.replace(" ", "T");
   const zoned = /Z|[+-]\d{2}:?\d{2}$/.test(iso) || iso.length === 10 ? iso : `${iso}Z`;
   return Date.parse(zoned);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { driftText, readAnswer } from "../../src/client/answer.js";
 import { getOperation } from "../../src/operations/index.js";
+import { isReporting, reporting } from "../../src/schemas/entities.js";
+import { SEED_REPORT } from "../reporting/fixtures.js";
 
 // The tolerant reader on its own: every 2xx body yields data; the drift names paths and never values.
 
@@ -72,4 +74,84 @@ describe("readAnswer", () => {
     expect((answer.drift?.more ?? 0) > 0).toBe(true);
     expect(driftText(answer.drift ?? { paths: [], more: 0 })).toMatch(/\(and \d+ more\)$/);
   });
+});
+
+describe("isReporting (the reporting answer checked without zod's copy)", () => {
+  const op = getOperation("get_account_reporting");
+  type Doc = { accounts: { account_id: unknown; acme: Record<string, unknown>[] }[] } & Record<
+    string,
+    unknown
+  >;
+  // a change to the documented example; a returned value replaces it
+  type Change = (r: Doc) => unknown;
+  const contractOf = (r: Doc, a: number, c: number) => r.accounts[a]?.acme[c] as Record<string, unknown>;
+  const field =
+    (a: number, c: number, key: string, value: unknown): Change =>
+    (r) => {
+      const target = contractOf(r, a, c);
+      if (value === undefined) delete target[key];
+      else target[key] = value;
+    };
+  // each variant against the schema itself: the hand-written check may only say yes where zod does
+  const variants: [string, Change][] = [
+    ["the documented example", () => undefined],
+    [
+      "extra fields everywhere",
+      (r) => ({
+        ...r,
+        more: 1,
+        accounts: r.accounts.map((a) => ({ ...a, x: [1], acme: a.acme.map((c) => ({ ...c, y: "z" })) })),
+      }),
+    ],
+    ["a canceled contract", field(0, 0, "date_canceled", "2026-03-01 10:00:00")],
+    ["no accounts", () => ({ accounts: [] })],
+    ["accounts missing", () => ({})],
+    ["accounts not a list", () => ({ accounts: {} })],
+    ["the answer a list", (r) => [r]],
+    [
+      "an account id as text",
+      (r) => {
+        (r.accounts[0] as { account_id: unknown }).account_id = "1234";
+      },
+    ],
+    [
+      "an account id fractional",
+      (r) => {
+        (r.accounts[0] as { account_id: unknown }).account_id = 1.5;
+      },
+    ],
+    [
+      "acme missing",
+      (r) => {
+        delete (r.accounts[1] as Partial<Doc["accounts"][number]>).acme;
+      },
+    ],
+    ["a contract id missing", field(0, 1, "acme_contract_id", undefined)],
+    ["a contract's account id as text", field(0, 1, "account_id", "1234")],
+    ["a product id not text", field(0, 0, "product_name_id", 7)],
+    ["a SAN not text", field(0, 0, "sans", ["a.example", 3])],
+    ["sans not a list", field(0, 0, "sans", "a.example")],
+    ["valid_till not a date", field(1, 0, "valid_till", "soon")],
+    ["created_at missing", field(1, 0, "created_at", undefined)],
+    ["date_canceled missing", field(1, 0, "date_canceled", undefined)],
+    ["date_canceled not a date", field(1, 0, "date_canceled", false)],
+    [
+      "a contract null",
+      (r) => {
+        (r.accounts[1] as { acme: unknown[] }).acme[0] = null;
+      },
+    ],
+  ];
+  for (const [name, change] of variants) {
+    it(`agrees with the zod schema: ${name}`, () => {
+      const doc = structuredClone(SEED_REPORT) as unknown as Doc;
+      const value = change(doc) ?? doc;
+      const zod = reporting.safeParse(value);
+      expect(isReporting(value)).toBe(zod.success);
+      // and the tolerant reader answers what zod alone made of it before
+      const answer = readAnswer(op, JSON.stringify(value));
+      if (zod.success) expect(answer).toEqual({ data: zod.data });
+      else expect(answer.drift).toBeDefined();
+    });
+  }
 });

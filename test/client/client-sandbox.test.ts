@@ -4,10 +4,11 @@ import { DEMO, DEMO_KEYS, EXAMPLE_CORP, type Sandbox, startSandbox } from "../..
 import { DigiCertClient } from "../../src/client/client.js";
 import { createLogger } from "../../src/logging.js";
 import { OPERATIONS, type OperationName } from "../../src/operations/index.js";
+import { EVERY_OPERATION, exampleCredentials, exampleOf } from "../helpers/examples.js";
 import { failure } from "../helpers/failure.js";
 
-// Drives the real client against the sandbox over loopback HTTP: every catalog operation at least once, the
-// documented rules as the client sees them, the retry policy, and the absence of keys in captured logs.
+// Drives the real client against the sandbox over loopback HTTP: every catalog operation at least once (its
+// example call, declared beside its sandbox handler), the documented rules as the client sees them, the retry policy, and the absence of keys in captured logs.
 
 const logLines: string[] = [];
 const sink = new Writable({
@@ -22,6 +23,8 @@ const logger = createLogger({ level: "trace", secrets: SECRETS, destination: sin
 let sandbox: Sandbox;
 let client: DigiCertClient;
 let subOnly: DigiCertClient;
+/** configured as the examples beside the sandbox handlers expect */
+let examples: DigiCertClient;
 const called = new Set<string>();
 
 function make(credentials: ConstructorParameters<typeof DigiCertClient>[0]["credentials"]) {
@@ -65,11 +68,13 @@ beforeAll(async () => {
     devkey: DEMO_KEYS.devkey,
   });
   subOnly = make({ subaccountKey: DEMO_KEYS.subFull, devkey: DEMO_KEYS.devkey });
+  examples = make(exampleCredentials(sandbox.keys));
 });
 beforeEach(() => sandbox.reset());
 afterAll(async () => {
   await client.close();
   await subOnly.close();
+  await examples.close();
   await sandbox.close();
   // Every operation of the catalog was exercised by this file.
   expect([...called].sort()).toEqual(OPERATIONS.map((op) => op.name).sort());
@@ -77,6 +82,14 @@ afterAll(async () => {
   const everything = logLines.join("");
   expect(logLines.length).toBeGreaterThan(20);
   for (const secret of SECRETS) expect(everything).not.toContain(secret);
+});
+
+describe("every catalog operation", () => {
+  it.each(EVERY_OPERATION)("%s: its example call succeeds", async (name, op) => {
+    const result = await call(name as OperationName, exampleOf(name), examples);
+    expect(result.status >= 200 && result.status < 300, `${name}: ${result.status}`).toBe(true);
+    if (op.response === undefined) expect(result.status, name).toBe(204);
+  });
 });
 
 describe("API keys", () => {

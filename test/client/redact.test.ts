@@ -66,4 +66,23 @@ describe("scrub", () => {
     };
     expect(JSON.stringify(scrubDeep(result, [KEY]))).not.toMatch(/Parent-Key|parent-key/i);
   });
+
+  it("scrubDeep copies only what held a secret, never changes its input, and still copies other objects", () => {
+    const clean = { id: 1, sans: ["a.example"], org: { name: "Example" } };
+    const result = { content: [{ type: "text", text: `a ${KEY}` }], structuredContent: { data: clean } };
+    const before = JSON.stringify(result);
+    const out = scrubDeep(result, [KEY]);
+    expect(JSON.stringify(result)).toBe(before);
+    expect(out).not.toBe(result);
+    expect(out.content).not.toBe(result.content);
+    expect(out.content[0]?.text).toBe("a [REDACTED]");
+    // nothing to scrub below here: the same objects
+    expect(out.structuredContent).toBe(result.structuredContent);
+    expect(out.structuredContent.data.sans).toBe(clean.sans);
+    // an Error (its message and stack are not enumerable) is copied to its enumerable fields, as before
+    const err = Object.assign(new Error(`boom ${KEY}`), { code: "E_X" });
+    const copied = scrubDeep({ err }, [KEY]).err as unknown;
+    expect(copied).not.toBe(err);
+    expect(copied).toEqual({ code: "E_X" });
+  });
 });

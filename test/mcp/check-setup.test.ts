@@ -30,6 +30,7 @@ function withSetupCheck(sandbox: Sandbox, selection: Partial<McpServerOptions> =
           version: "0.0.0-test",
           isToolSelected: ext.isToolSelected,
           scrub: (v) => ext.client.scrub(v),
+          logger: ext.logger,
         }),
     },
   };

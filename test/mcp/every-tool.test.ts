@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/index.js";
 import { toolOutputSchema } from "../../src/mcp/index.js";
 import { OPERATIONS } from "../../src/operations/index.js";
+import { EVERY_OPERATION, exampleOf } from "../helpers/examples.js";
 import { type Harness, startHarness, structured, textOf } from "./harness.js";
 
 type Validator = (value: unknown) => { valid: boolean };
@@ -153,6 +154,17 @@ describe("every tool over MCP against the sandbox", () => {
     expect(report.isError, textOf(report)).toBeFalsy();
     await call("get_subaccount_cost_report", { subaccount_id: DEMO.subFull });
     await confirmed("link_billing_account", {});
+  });
+
+  describe("each tool's example call (declared beside its sandbox handler), on a fresh seed", () => {
+    it.each(EVERY_OPERATION)("%s", async (name, op) => {
+      h.sandbox.reset();
+      const args = exampleOf(name);
+      const guarded = op.confirm !== undefined && (op.confirm.when?.(args) ?? true);
+      const result = guarded ? await confirmed(name, args) : await call(name, args);
+      expect(result.isError, textOf(result)).toBeFalsy();
+      expect(structured(result).ok, textOf(result)).toBe(true);
+    });
   });
 
   it("called every catalog tool", () => {

@@ -15,6 +15,7 @@ import { DigiCertClient } from "../../src/client/client.js";
 import type { Credentials } from "../../src/client/credentials.js";
 import { createLogger } from "../../src/logging.js";
 import { createMcpServer, type McpServerOptions } from "../../src/mcp/index.js";
+import { exampleCredentials } from "../helpers/examples.js";
 
 export interface HarnessOptions {
   server?: Partial<Omit<McpServerOptions, "client" | "logger">>;
@@ -22,7 +23,7 @@ export interface HarnessOptions {
   elicit?: (request: ElicitRequest) => ElicitResult | Promise<ElicitResult>;
   /** transport session id the server sees (extra.sessionId) */
   sessionId?: string;
-  /** replaces the default credentials (parent, subaccount 1001 as default, all subaccounts, devkey) */
+  /** replaces the default credentials (exampleCredentials: parent, default subaccount 1001, all, devkey) */
   credentials?: (keys: Sandbox["keys"]) => Credentials;
   /** reuse a running sandbox (and its state) */
   sandbox?: Sandbox;
@@ -48,7 +49,6 @@ export const TEST_SECRET = randomBytes(32).toString("base64url");
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const sandbox = options.sandbox ?? (await startSandbox());
   const keys = sandbox.keys;
-  const subaccountKeys = Object.fromEntries(Object.entries(keys.subaccounts).map(([id, key]) => [id, key]));
   const logs: string[] = [];
   const secrets = [keys.parent, keys.devkey, ...Object.values(keys.subaccounts)];
   const logger = createLogger({
@@ -58,13 +58,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const digicert = new DigiCertClient({
     baseUrl: sandbox.url,
-    credentials: options.credentials?.(keys) ?? {
-      parentKey: keys.parent,
-      // the first subaccount (full DV/OV/EV contracts) is the default for ACME tools
-      subaccountKey: keys.subaccounts[1001],
-      subaccountKeys,
-      devkey: keys.devkey,
-    },
+    // by default those the sandbox handlers' example calls are written for (subaccount 1001 the default)
+    credentials: options.credentials?.(keys) ?? exampleCredentials(keys),
     retry: { retries: 0 },
     logger,
   });

@@ -24,16 +24,33 @@ describe("readableData", () => {
   });
 
   it("writes a list of records one record per line, and a large record over several", () => {
+    // the same fields in every record: named once in the heading, each record as its values (issue 16)
     const text = readableData({
       keys: [
-        { id: 1, status: "active" },
-        { id: 2, status: "inactive" },
+        { id: 1, status: "active", sans: ["a.example"] },
+        { id: 2, status: "inactive", sans: [] },
       ],
     });
     expect(text.split("\n")).toEqual([
+      "keys (2; fields id, status, sans):",
+      '- 1, "active", ["a.example"]',
+      '- 2, "inactive", []',
+    ]);
+    // different fields, or a single record: each field named on its line, as before
+    expect(readableData({ keys: [{ id: 1, status: "active" }, { id: 2 }] }).split("\n")).toEqual([
       "keys (2):",
       '- id: 1, status: "active"',
-      '- id: 2, status: "inactive"',
+      "- id: 2",
+    ]);
+    expect(readableData({ keys: [{ id: 1, status: "active" }] }).split("\n")).toEqual([
+      "keys (1):",
+      '- id: 1, status: "active"',
+    ]);
+    // a field name that is not a plain name is quoted in the heading too
+    expect(readableData([{ "a b": 1 }, { "a b": 2 }]).split("\n")).toEqual([
+      '(2; fields "a b"):',
+      "- 1",
+      "- 2",
     ]);
     const big = readableData([{ id: 1, note: "x".repeat(300), nested: { a: 1 } }]);
     expect(big.split("\n")).toEqual([`- id: 1`, `  note: "${"x".repeat(300)}"`, "  nested:", "    a: 1"]);
@@ -72,10 +89,16 @@ describe("tool results", () => {
     });
   });
 
-  it("a list: one line per record", async () => {
+  it("a list: one line per record, the field names once in its heading", async () => {
     const r = await h.call("list_api_keys", { limit: 3 });
     const lines = textOf(r).split("\n");
-    expect(lines.filter((l) => l.startsWith("- id: "))).toHaveLength(3);
+    expect(lines.filter((l) => /^api_keys \(3; fields id, name, account_id, status, /.test(l))).toHaveLength(
+      1,
+    );
+    const rows = lines.filter((l) => l.startsWith("- "));
+    expect(rows).toHaveLength(3);
+    const keys = (structured(r).data as { api_keys: { id: number; name: string }[] }).api_keys;
+    for (const [i, k] of keys.entries()) expect(rows[i]).toContain(`- ${k.id}, ${JSON.stringify(k.name)}, `);
     expect(textOf(r)).not.toContain('{"');
   });
 

@@ -119,22 +119,30 @@ describe("selectOperations", () => {
   });
 
   it("toolsets and tools add up, excludeTools wins", () => {
-    expect(names({ toolsets: ["api_keys"] })).toEqual([
-      "list_api_keys",
-      "get_api_key",
-      "create_api_key",
-      "set_api_key_status",
-    ]);
+    // in catalog order; each toolset's members come from the catalog, so a new entry needs no edit here
+    const inToolset = (t: string, readOnly = false) =>
+      ops.filter((op) => op.toolset === t && (!readOnly || op.effect === "read")).map((op) => op.name);
+    const apiKeys = names({ toolsets: ["api_keys"] });
+    expect(apiKeys).toEqual(inToolset("api_keys"));
+    expect(apiKeys).toEqual(
+      expect.arrayContaining(["list_api_keys", "create_api_key", "set_api_key_status"]),
+    );
+    expect(apiKeys).not.toContain("get_acme_contract");
     expect(names({ tools: ["get_acme_contract"] })).toEqual(["get_acme_contract"]);
-    expect(names({ toolsets: ["finance"], tools: ["get_api_key"] })).toEqual([
-      "get_api_key",
-      "link_billing_account",
-      "get_subaccount_cost_report",
-    ]);
+    const finance = names({ toolsets: ["finance"], tools: ["get_api_key"] });
+    expect(finance).toEqual(
+      ops.map((op) => op.name).filter((n) => n === "get_api_key" || inToolset("finance").includes(n)),
+    );
+    expect(finance).toEqual(
+      expect.arrayContaining(["get_api_key", "link_billing_account", "get_subaccount_cost_report"]),
+    );
     expect(
       names({ toolsets: ["api_keys"], tools: ["create_api_key"], excludeTools: ["create_api_key"] }),
     ).not.toContain("create_api_key");
-    expect(names({ toolsets: ["api_keys"], readOnly: true })).toEqual(["list_api_keys", "get_api_key"]);
+    const readOnly = names({ toolsets: ["api_keys"], readOnly: true });
+    expect(readOnly).toEqual(inToolset("api_keys", true));
+    expect(readOnly).toEqual(expect.arrayContaining(["list_api_keys", "get_api_key"]));
+    expect(readOnly).not.toContain("create_api_key");
     expect(names({ toolsets: [] })).toEqual([]);
   });
 

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DEMO, DEMO_KEYS, startSandbox } from "../../sandbox/index.js";
 import type { ExtensionContext } from "../../src/mcp/index.js";
 import { registerReporting } from "../../src/mcp/reporting/index.js";
-import { type Reporting, SnapshotStore } from "../../src/reporting/index.js";
+import { canonicalJson, type Reporting, SnapshotStore } from "../../src/reporting/index.js";
 import { startMcp, textOf } from "./helpers/mcp-harness.js";
 
 // A failing snapshot write (disk full half-way through a file, a read-only directory, a failed rename) must not
@@ -86,7 +86,9 @@ async function storeWithThree() {
     clock += 60_000;
     ids.push((await store.record(report(n))).meta.id);
   }
-  const contents = await Promise.all(ids.map(async (id) => JSON.stringify((await store.read(id))?.report)));
+  // compared as canonical JSON: a report just recorded is cached with its keys as DigiCert sent them, one read
+  // back from disk has them sorted; the content is what must not change
+  const contents = await Promise.all(ids.map(async (id) => canonicalJson((await store.read(id))?.report)));
   return { store, ids, contents };
 }
 
@@ -101,7 +103,7 @@ async function expectIntact(ids: string[], contents: string[], store: SnapshotSt
     for (const [i, id] of ids.entries()) {
       const snap = await s.read(id);
       expect(snap, id).toBeDefined();
-      expect(JSON.stringify(snap?.report)).toBe(contents[i]);
+      expect(canonicalJson(snap?.report)).toBe(contents[i]);
     }
   }
 }
@@ -165,7 +167,7 @@ describe("snapshot store: a failing write keeps the earlier snapshots", () => {
     expect(next.previous?.id).toBe(ids[2]);
     await expectIntact(
       [...ids, next.meta.id],
-      [...contents, JSON.stringify((await store.read(next.meta.id))?.report)],
+      [...contents, canonicalJson((await store.read(next.meta.id))?.report)],
       store,
     );
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diffReports, limitDiff } from "../../src/reporting/index.js";
+import { diffReports, limitDiff, normaliseReport, type Reporting } from "../../src/reporting/index.js";
 import { clone, contract, report, SEED_REPORT } from "./fixtures.js";
 
 describe("diffReports", () => {
@@ -71,4 +71,72 @@ describe("diffReports", () => {
     expect(d.counts.added).toBe(30);
     expect(d.truncated).toBe(true);
   });
+});
+
+describe("diffReports pairs up subaccounts that line up", () => {
+  // stored reports are normalised; most subaccounts then line up and are compared pair by pair
+  const base = () =>
+    normaliseReport(
+      report(
+        Array.from({ length: 60 }, (_, i) =>
+          contract({
+            acme_contract_id: i + 1,
+            account_id: 100 + (i % 7),
+            sans: [`s${i}.example`, `t${i}.example`],
+          }),
+        ),
+      ),
+    );
+  const changes: [string, (r: Reporting) => void][] = [
+    ["nothing", () => undefined],
+    [
+      "a contract canceled, SANs edited, expiry and product changed",
+      (r) => {
+        const [a, b, c] = [r.accounts[0]?.acme[0], r.accounts[1]?.acme[1], r.accounts[2]?.acme[2]];
+        if (a) a.date_canceled = "2026-05-01T00:00:00Z";
+        if (b) b.sans = ["new.example", "s1.example"];
+        if (c) {
+          c.valid_till = "2030-01-01T00:00:00Z";
+          c.product_name_id = "ssl_basic";
+        }
+      },
+    ],
+    [
+      "a contract moved to another subaccount",
+      (r) => {
+        const moved = r.accounts[0]?.acme.shift();
+        if (moved) r.accounts[3]?.acme.push({ ...moved, account_id: r.accounts[3]?.account_id ?? 0 });
+      },
+    ],
+    [
+      "contracts removed and added, a subaccount gone and one new",
+      (r) => {
+        r.accounts[4]?.acme.splice(1, 2);
+        r.accounts[5]?.acme.push(
+          contract({ acme_contract_id: 999, account_id: r.accounts[5]?.account_id ?? 0 }),
+        );
+        r.accounts.splice(6, 1);
+        r.accounts.push({ account_id: 500, acme: [contract({ acme_contract_id: 1000, account_id: 500 })] });
+      },
+    ],
+    [
+      "a contract listed under a group with another owner",
+      (r) => {
+        const c = r.accounts[1]?.acme[0];
+        if (c) c.account_id = 4242;
+      },
+    ],
+  ];
+  for (const [name, change] of changes) {
+    it(`gives the same diff as matching every contract by id: ${name}`, () => {
+      const from = base();
+      const to = clone(from);
+      change(to);
+      const stored = normaliseReport(to);
+      const d = diffReports(from, stored);
+      expect(d).toEqual(diffReports(from, stored, { pairUp: false }));
+      // a contract's move between subaccounts is not one of the diff's changes
+      expect(d.unchanged).toBe(name === "nothing" || name === "a contract moved to another subaccount");
+    });
+  }
 });

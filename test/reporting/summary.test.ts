@@ -1,5 +1,16 @@
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, renderSummaryMarkdown, summarizeReport } from "../../src/reporting/index.js";
+import { canonicalReportPieces } from "../../src/reporting/canonical.js";
+import {
+  canonicalJson,
+  canonicalText,
+  normaliseReport,
+  type Reporting,
+  renderSummaryMarkdown,
+  sha256Hex,
+  summarizeReport,
+} from "../../src/reporting/index.js";
+import { prepareReport } from "../../src/reporting/store.js";
 import { contract, report, SEED_REPORT } from "./fixtures.js";
 
 const NOW = Date.parse("2027-01-15T00:00:00Z");
@@ -88,4 +99,86 @@ describe("canonicalJson", () => {
       '{"a":{"c":"x","d":[1,{"z":null}]},"b":1}',
     );
   });
+
+  // canonicalText writes the same text from the value itself (a property list), without the sorted copy
+  const values: [string, unknown][] = [
+    ["nested keys", { b: 1, a: { d: [1, { z: null, y: undefined }], c: "x" } }],
+    [
+      "index-like keys, which JS objects put first",
+      { b: 1, "10": 2, "9": 3, "01": 4, a: { "2": [], "1": {} } },
+    ],
+    ["non-ASCII keys and values", { é: "ü", Z: "\u{1F600}", a: ["\u2028"] }],
+    ["arrays of arrays", [[{ b: 1, a: 2 }], [], null, "x"]],
+    ["a key also on Object.prototype (falls back to the copy)", { a: { constructor: 1 }, b: {} }],
+    ["a __proto__ key from JSON", JSON.parse('{"b":{"__proto__":{"x":1}},"a":{}}')],
+    ["scalars", "text"],
+  ];
+  for (const [name, value] of values) {
+    it(`canonicalText equals canonicalJson: ${name}`, () => {
+      expect(canonicalText(value)).toBe(canonicalJson(value));
+    });
+  }
+
+  it("prepareReport hashes the canonical JSON of the normalised report, as before", async () => {
+    const report = {
+      extra: { z: 1, a: [3, 1] },
+      accounts: [
+        {
+          acme: [
+            { acme_contract_id: 9, sans: ["b.example", "a.example"], account_id: 2, note: "ü" },
+            { acme_contract_id: 3, sans: [], account_id: 2 },
+          ],
+          account_id: 2,
+        },
+        { account_id: 1, acme: [] },
+      ],
+    } as unknown as Reporting;
+    const expected = canonicalJson(normaliseReport(structuredClone(report)));
+    const prepared = await prepareReport(report, 0);
+    expect(gunzipSync(prepared.gz).toString("utf8")).toBe(expected);
+    expect(prepared.hash).toBe(sha256Hex(expected));
+    expect(prepared.bytes).toBe(Buffer.byteLength(expected));
+  });
+
+  const reports: [string, unknown][] = [
+    ...values,
+    ["the documented example", SEED_REPORT],
+    [
+      "documented contracts beside odd ones",
+      {
+        z: [],
+        y: undefined,
+        "7": { b: 1, a: 2 },
+        accounts: [
+          {
+            acme: [
+              contract({ acme_contract_id: 2 }),
+              contract({ acme_contract_id: 1, date_canceled: "2026-01-02T00:00:00Z" }),
+            ],
+            account_id: 1,
+          },
+          {
+            account_id: 2,
+            acme: [{ ...contract({ acme_contract_id: 3 }), extra: { b: [1], a: 0 } }, null, 5],
+          },
+          { account_id: 3, acme: [{ ...contract({ acme_contract_id: 4 }), sans: ["a", { b: 1, a: 2 }] }] },
+          {
+            account_id: 4,
+            acme: [contract({ acme_contract_id: 5, account_id: 1.5, sans: ["é\u{1F600}"] })],
+            note: "x",
+          },
+          { account_id: Number.NaN, acme: [] },
+          null,
+          [1],
+        ],
+      },
+    ],
+    ["accounts not a list", { accounts: { b: 1, a: 2 } }],
+    ["no accounts", {}],
+  ];
+  for (const [name, value] of reports) {
+    it(`canonicalReportPieces join to canonicalJson: ${name}`, () => {
+      expect([...canonicalReportPieces(value)].join("")).toBe(canonicalJson(value));
+    });
+  }
 });

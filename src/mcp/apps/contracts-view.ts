@@ -2,10 +2,9 @@ import { z } from "zod";
 import { summarizeReport } from "../../reporting/index.js";
 import { expiryTimeline } from "../../reporting/timeline.js";
 import type { CallToolResult, McpServer } from "../../sdk/server.js";
-import { annotationsFor } from "../annotations.js";
-import { type ReportingContext, reasonOf } from "../reporting/context.js";
+import { defineTool } from "../define-tool.js";
+import type { ReportingContext } from "../reporting/context.js";
 import { snapshotIdIn, snapshotMetaOut, summaryOut } from "../reporting/schemas.js";
-import { input, output } from "../reporting/tools.js";
 import { CONTRACTS_VIEW_URI, RESOURCE_MIME_TYPE, uiMeta } from "./ui.js";
 import { viewText } from "./view-text.js";
 
@@ -34,25 +33,25 @@ const viewOut = {
  * subaccounts and products), and the page that shows it in hosts with the MCP Apps extension. Everything else
  * the page shows it asks for through the host, with this server's own read tools, so the operator's tool
  * selection (and an HTTP token's grant) applies to the page exactly as to an agent. Hosts without the extension
- * get the same overview as text.
+ * get the same overview as text. Registered with the other reporting tools (REPORTING_TOOLS).
  */
+export const viewContracts = defineTool({
+  name: VIEW_TOOL,
+  title: "View contracts",
+  description:
+    "Overview of ACME contracts: totals, expiry by week (90 days), top subaccounts and products; interactive in MCP Apps hosts.",
+  toolset: "reporting",
+  effect: "read",
+  idempotent: true,
+  input: { snapshot_id: snapshotIdIn },
+  output: viewOut,
+  _meta: uiMeta(CONTRACTS_VIEW_URI),
+  run: async ({ snapshot_id }, ctx: ReportingContext) => overview(ctx, snapshot_id ?? "latest"),
+});
+
+/** The view's page, a ui:// resource, for a caller offered the view. */
 export function registerContractsView(server: McpServer, ctx: ReportingContext): void {
-  const selected =
-    ctx.deps.access?.offersTool({ name: VIEW_TOOL, toolset: "reporting", effect: "read" }) ?? true;
-  if (!selected) return;
-  server.registerTool(
-    VIEW_TOOL,
-    {
-      title: "View contracts",
-      description:
-        "Overview of ACME contracts: totals, expiry by week (90 days), top subaccounts and products; interactive in MCP Apps hosts.",
-      inputSchema: input(VIEW_TOOL, { snapshot_id: snapshotIdIn }),
-      outputSchema: output(VIEW_TOOL, viewOut),
-      annotations: annotationsFor({ effect: "read", idempotent: true, title: "View contracts" }),
-      _meta: uiMeta(CONTRACTS_VIEW_URI),
-    },
-    async ({ snapshot_id }) => ctx.deps.client.scrub(await overview(ctx, snapshot_id ?? "latest")),
-  );
+  if (!ctx.access.offersTool(viewContracts)) return;
   server.registerResource(
     "contracts-view",
     CONTRACTS_VIEW_URI,
@@ -69,31 +68,24 @@ export function registerContractsView(server: McpServer, ctx: ReportingContext):
 }
 
 async function overview(ctx: ReportingContext, snapshotId: string): Promise<CallToolResult> {
-  try {
-    const snapshot = await ctx.snapshot(snapshotId);
-    // measured from now, like list_expiring_contracts, so a count and the list it opens agree
-    const nowMs = ctx.now();
-    const summary = summarizeReport(snapshot.report, { nowMs });
-    const { within_30_days, within_60_days, within_90_days } = summary.expiring;
-    const structured = {
-      snapshot: snapshot.meta,
-      as_of: summary.as_of,
-      totals: summary.totals,
-      expiring: {
-        within_30_days,
-        within_60_days,
-        within_90_days,
-        by_week: expiryTimeline(snapshot.report, { nowMs }),
-      },
-      subaccounts: { top: summary.by_subaccount, other: summary.other_subaccounts },
-      products: { top: summary.by_product, other: summary.other_products },
-      refresh_error: snapshot.refresh_error,
-    };
-    return { content: [{ type: "text", text: viewText(structured) }], structuredContent: structured };
-  } catch (err) {
-    return {
-      content: [{ type: "text", text: reasonOf(err).replace(/^MCP error -?\d+: /, "") }],
-      isError: true,
-    };
-  }
+  const snapshot = await ctx.snapshot(snapshotId);
+  // measured from now, like list_expiring_contracts, so a count and the list it opens agree
+  const nowMs = ctx.now();
+  const summary = summarizeReport(snapshot.report, { nowMs });
+  const { within_30_days, within_60_days, within_90_days } = summary.expiring;
+  const structured = {
+    snapshot: snapshot.meta,
+    as_of: summary.as_of,
+    totals: summary.totals,
+    expiring: {
+      within_30_days,
+      within_60_days,
+      within_90_days,
+      by_week: expiryTimeline(snapshot.report, { nowMs }),
+    },
+    subaccounts: { top: summary.by_subaccount, other: summary.other_subaccounts },
+    products: { top: summary.by_product, other: summary.other_products },
+    refresh_error: snapshot.refresh_error,
+  };
+  return { content: [{ type: "text", text: viewText(structured) }], structuredContent: structured };
 }

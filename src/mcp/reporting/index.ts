@@ -1,10 +1,11 @@
 import type { McpServer } from "../../sdk/server.js";
 import { registerContractsView } from "../apps/contracts-view.js";
+import { registerComputedTools } from "../define-tool.js";
 import { ReportingContext, type ReportingDeps } from "./context.js";
 import { registerReportingPrompts } from "./prompts.js";
 import { registerReportingResources } from "./resources.js";
 import { registerReportingSubscriptions } from "./subscriptions.js";
-import { registerReportingTools } from "./tools.js";
+import { REPORTING_TOOLS } from "./tools/index.js";
 
 export { DEFAULT_MAX_AGE_MS, type ReportingDeps } from "./context.js";
 export { LATEST_URI, TEMPLATES as REPORTING_TEMPLATES } from "./uris.js";
@@ -22,6 +23,10 @@ export function registerReporting(server: McpServer, deps: ReportingDeps): void 
   registerReportingResources(server, ctx);
   if (ctx.offersReportingResources && deps.subscriptions !== false)
     registerReportingSubscriptions(server, ctx);
-  registerReportingTools(server, ctx);
+  registerComputedTools(server, REPORTING_TOOLS, ctx, {
+    offersTool: (tool) => ctx.access.offersTool(tool),
+    scrub: (value) => deps.client.scrub(value),
+    logger: deps.logger,
+  });
   registerReportingPrompts(server, ctx);
 }

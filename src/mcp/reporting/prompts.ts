@@ -5,7 +5,7 @@ import type { GetPromptResult, McpServer } from "../../sdk/server.js";
 import { completable } from "../../sdk/server.js";
 import type { ToolFacts } from "../access.js";
 import type { ReportingContext } from "./context.js";
-import { reportingTool } from "./tools.js";
+import { findContractsForDomain, listExpiringContracts, reportingSummary } from "./tools/index.js";
 import { LATEST_URI } from "./uris.js";
 
 // Prompt text never carries names, SANs or other values from DigiCert: it tells the agent which tools to call.
@@ -33,20 +33,21 @@ function catalogTool(name: string): ToolFacts {
  * them: otherwise it would send the agent to a tool that does not exist for it.
  */
 export const PROMPT_TOOLS: Record<string, ToolFacts[]> = {
-  renewal_review: [
-    reportingTool("list_expiring_contracts"),
-    catalogTool("get_acme_contract"),
-    reportingTool("reporting_summary"),
-  ],
+  renewal_review: [listExpiringContracts, catalogTool("get_acme_contract"), reportingSummary],
   subaccount_audit: [
-    reportingTool("reporting_summary"),
+    reportingSummary,
     catalogTool("list_acme_credentials"),
     catalogTool("list_api_keys"),
     catalogTool("get_emergency_emails"),
-    reportingTool("list_expiring_contracts"),
+    listExpiringContracts,
   ],
-  domain_coverage: [reportingTool("find_contracts_for_domain")],
+  domain_coverage: [findContractsForDomain],
 };
+
+// Built once per process, not per server (each HTTP session, and each stateless request, has its own); the
+// subaccount_audit argument is per server, as its completion reads that server's context.
+const RENEWAL_ARGS = { days: digits(4).optional().describe("window in days (default 30)") };
+const DOMAIN_ARGS = { domain: z.string().min(1).max(300).describe("e.g. shop.example.com") };
 
 export function registerReportingPrompts(server: McpServer, ctx: ReportingContext): void {
   const offered = (prompt: string) => ctx.access.offersPromptFor(PROMPT_TOOLS[prompt] ?? []);
@@ -62,7 +63,7 @@ export function registerReportingPrompts(server: McpServer, ctx: ReportingContex
     {
       title: "Renewal review",
       description: "Review ACME contracts expiring within N days and plan renewals.",
-      argsSchema: { days: digits(4).optional().describe("window in days (default 30)") },
+      argsSchema: RENEWAL_ARGS,
     },
     ({ days }) => {
       const n = Math.min(Math.max(Number(days ?? 30) || 30, 1), 3650);
@@ -118,7 +119,7 @@ export function registerReportingPrompts(server: McpServer, ctx: ReportingContex
     {
       title: "Domain coverage",
       description: "Which contracts and subaccounts cover a domain, and whether coverage is at risk.",
-      argsSchema: { domain: z.string().min(1).max(300).describe("e.g. shop.example.com") },
+      argsSchema: DOMAIN_ARGS,
     },
     ({ domain }) => {
       const parsed = normaliseDnsName(domain);

@@ -2,7 +2,13 @@ import { driftText } from "../../client/answer.js";
 import { DigiCertError } from "../../client/errors.js";
 import { getReporting } from "../../operations/account.js";
 import { getCostReport } from "../../operations/finance.js";
-import { diffReports, renderSummaryMarkdown, summarizeReport, toCsv } from "../../reporting/index.js";
+import {
+  canonicalText,
+  diffReports,
+  renderSummaryMarkdown,
+  summarizeReport,
+  toCsv,
+} from "../../reporting/index.js";
 import type { Variables } from "../../sdk/server.js";
 import {
   ErrorCode,
@@ -11,7 +17,7 @@ import {
   type ReadResourceResult,
   ResourceTemplate,
 } from "../../sdk/server.js";
-import { RESOURCE_NOT_FOUND, type ReportingContext, reasonOf } from "./context.js";
+import { type LatestSnapshot, RESOURCE_NOT_FOUND, type ReportingContext, reasonOf } from "./context.js";
 import { refuseUnavailableResources } from "./unavailable.js";
 import {
   isCostReportUri,
@@ -35,6 +41,16 @@ function one(variables: Variables, name: string): string {
 
 function json(uri: URL, value: unknown): ReadResourceResult {
   return { contents: [{ uri: uri.href, mimeType: JSON_TYPE, text: JSON.stringify(value) }] };
+}
+
+/**
+ * A snapshot as JSON, its report written canonically (sorted keys at every depth): the same text whether the
+ * report was just fetched (keys in DigiCert's order) or read back from the store.
+ */
+function snapshotJson(uri: URL, snapshot: LatestSnapshot): ReadResourceResult {
+  const head = JSON.stringify({ snapshot: snapshot.meta, refresh_error: snapshot.refresh_error });
+  const text = `${head.slice(0, -1)},"report":${canonicalText(snapshot.report)}}`;
+  return { contents: [{ uri: uri.href, mimeType: JSON_TYPE, text }] };
 }
 
 /**
@@ -67,11 +83,7 @@ function registerSnapshotResources(server: McpServer, ctx: ReportingContext): vo
     },
     async (uri) => {
       const snapshot = await ctx.latest();
-      return json(uri, {
-        snapshot: snapshot.meta,
-        refresh_error: snapshot.refresh_error,
-        report: snapshot.report,
-      });
+      return snapshotJson(uri, snapshot);
     },
   );
 
@@ -150,11 +162,7 @@ function registerSnapshotResources(server: McpServer, ctx: ReportingContext): vo
     },
     async (uri, variables) => {
       const snapshot = await ctx.snapshot(one(variables, "snapshot_id"));
-      return json(uri, {
-        snapshot: snapshot.meta,
-        refresh_error: snapshot.refresh_error,
-        report: snapshot.report,
-      });
+      return snapshotJson(uri, snapshot);
     },
   );
 

@@ -60,9 +60,16 @@ export const FIELDS: Record<string, FieldGen> = {
 };
 
 export function fieldGen(op: Operation, field: string): FieldGen {
-  const gen = FIELDS[`${op.name}.${field}`] ?? FIELDS[field];
+  const gen = FIELDS[`${op.name}.${field}`] ?? FIELDS[field] ?? (isIdField(op, field) ? idField : undefined);
   if (!gen) throw new Error(`no generator for ${op.name}.${field}: add one to FIELDS`);
   return gen;
+}
+
+/** A `..._id` field of the shared id form (a positive integer), e.g. a new operation's path parameter. */
+function isIdField(op: Operation, field: string): boolean {
+  const schema = inputSchema(op).shape[field];
+  if (!field.endsWith("_id") || !schema) return false;
+  return schema.safeParse(1).success && !schema.safeParse(0).success && !schema.safeParse("1").success;
 }
 
 type Mutation =

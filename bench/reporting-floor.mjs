@@ -1,0 +1,333 @@
+// Reporting against its floor: at each size, in one run, the floor (a bare fetch + JSON.parse of GET
+// /account/reporting in a fresh process: time and peak RSS) beside the server's own path (client.callStrict +
+// store.take, then the change counts take_reporting_snapshot shows), taken three times in ONE long-lived process
+// (the server's situation: 2nd and 3rd takes are where memory piles up), then the summary, diff, domain and
+// expiry queries, for the files store and the PostgreSQL store. Runs from the build output (npm run build first):
+//
+//   node bench/reporting-floor.mjs [--sizes 100000,300000] [--stores file,pg] [--takes 3] [--quick: 100000 only]
+//
+// The floor runs before and after each store's process (interleaved) and the ratio uses their mean. The
+// sandbox runs in its own process. Each take after the first changes one contract's valid_till, so it is a new
+// snapshot (as a real day's report would be). Results: a Markdown table on stdout and
+// bench/results/reporting-floor.json. PostgreSQL: initdb + pg_ctl on a loopback port (as test/helpers/postgres.ts),
+// removed at the end.
+import { execFile, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { chmod, chown, mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import os from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const SELF = fileURLToPath(import.meta.url);
+const CONTRACTS_PER_SUBACCOUNT = 10;
+const dist = (p) => join(ROOT, "dist", p);
+const run = promisify(execFile);
+
+function option(name, fallback) {
+  const argv = process.argv.slice(2);
+  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return fallback;
+  const a = argv[i];
+  return a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[i + 1];
+}
+
+const maxRss = () => process.resourceUsage().maxRSS * 1024;
+
+/** Starts a child running this file in `role`; resolves with the first JSON line it prints. */
+function child(role, extra, { keepAlive = false, nodeArgs = [] } = {}) {
+  const proc = spawn(process.execPath, [...nodeArgs, SELF, "--role", role, ...extra], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  return new Promise((resolveLine, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${role} gave no answer in 15 minutes`)), 900_000);
+    const lines = createInterface({ input: proc.stdout });
+    lines.once("line", (line) => {
+      clearTimeout(timer);
+      resolveLine({ value: JSON.parse(line), proc });
+      if (!keepAlive) proc.stdin.end();
+    });
+    proc.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${role} exited with ${code}`));
+    });
+  });
+}
+
+// --- PostgreSQL (a throwaway server, as test/helpers/postgres.ts starts one) ---
+
+const asRoot = process.getuid?.() === 0;
+function pgRun(bin, args) {
+  const command = asRoot ? "runuser" : bin;
+  const argv = asRoot ? ["-u", "postgres", "--", bin, ...args] : args;
+  return run(command, argv, { timeout: 60_000, env: { ...process.env, LC_ALL: "C" } });
+}
+function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+async function startPostgres() {
+  const fromEnv = process.env.PG_BIN_DIR;
+  const majors = existsSync("/usr/lib/postgresql")
+    ? readdirSync("/usr/lib/postgresql").filter((v) => /^\d+$/.test(v))
+    : [];
+  const bin =
+    fromEnv ??
+    majors
+      .sort((a, b) => Number(b) - Number(a))
+      .map((v) => join("/usr/lib/postgresql", v, "bin"))
+      .find((d) => existsSync(join(d, "initdb")));
+  if (!bin) throw new Error("PostgreSQL binaries not found (set PG_BIN_DIR)");
+  const dir = await mkdtemp(join(os.tmpdir(), "dcpm-bench-pg-"));
+  if (asRoot) {
+    const { stdout: uid } = await run("id", ["-u", "postgres"]);
+    const { stdout: gid } = await run("id", ["-g", "postgres"]);
+    await chown(dir, Number(uid.trim()), Number(gid.trim()));
+  }
+  await chmod(dir, 0o700);
+  const data = join(dir, "data");
+  await pgRun(join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"]);
+  const port = await freePort();
+  const opts = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+  await pgRun(join(bin, "pg_ctl"), [
+    "-D",
+    data,
+    "-o",
+    opts,
+    "-l",
+    join(dir, "log"),
+    "-w",
+    "-t",
+    "60",
+    "start",
+  ]);
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop: async () => {
+      await pgRun(join(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"]).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// --- roles ---
+
+async function runSandbox() {
+  const { startSandbox } = await import(dist("sandbox/index.js"));
+  const m = /^(\d+)x(\d+)$/.exec(String(option("generate", "")));
+  const sandbox = await startSandbox({
+    seed: "empty",
+    generate: m ? { subaccounts: Number(m[1]), contractsPerSubaccount: Number(m[2]) } : undefined,
+  });
+  process.stdout.write(`${JSON.stringify({ url: sandbox.url, keys: sandbox.keys })}\n`);
+  process.stdin.on("end", () => void sandbox.close().finally(() => process.exit(0)));
+  process.stdin.resume();
+}
+
+/** The floor: undici request + body text + JSON.parse, nothing else, in a fresh process. */
+async function runFloor() {
+  const { request } = await import("undici");
+  const { getReporting } = await import(dist("src/operations/account.js"));
+  const { renderPath } = await import(dist("src/operations/index.js"));
+  const base = maxRss();
+  const start = performance.now();
+  const res = await request(option("url") + renderPath(getReporting, {}), {
+    headers: { accept: "application/json", "x-partner-apikey": option("key") },
+  });
+  const text = await res.body.text();
+  const fetched = performance.now();
+  const report = JSON.parse(text);
+  const end = performance.now();
+  const contracts = report.accounts.reduce((n, a) => n + a.acme.length, 0);
+  process.stdout.write(
+    `${JSON.stringify({
+      ms: end - start,
+      ms_parse: end - fetched,
+      bytes: Buffer.byteLength(text),
+      contracts,
+      rss_peak: maxRss(),
+      rss_start: base,
+    })}\n`,
+  );
+  process.exit(0);
+}
+
+/** The server's path, `takes` times in one process, then the queries. */
+async function runServer() {
+  const { DigiCertClient } = await import(dist("src/client/client.js"));
+  const { getReporting } = await import(dist("src/operations/account.js"));
+  const reporting = await import(dist("src/reporting/index.js"));
+  const takes = Number(option("takes", "3"));
+  const client = new DigiCertClient({
+    baseUrl: option("url"),
+    credentials: { parentKey: option("key") },
+    timeouts: { totalMs: 600_000, headersMs: 300_000, bodyMs: 300_000 },
+  });
+  let store;
+  let db;
+  let dataDir;
+  if (option("store") === "pg") {
+    const { Database } = await import(dist("src/state/database.js"));
+    db = await Database.open(option("db"));
+    store = new reporting.PgSnapshotStore({ db, origin: option("url"), accountKey: option("key") });
+  } else {
+    dataDir = await mkdtemp(join(os.tmpdir(), "reporting-floor-"));
+    store = new reporting.FileSnapshotStore({ dataDir, origin: option("url"), accountKey: option("key") });
+  }
+  const base = maxRss();
+  const out = { takes: [], queries: {}, rss_start: base };
+  for (let n = 0; n < takes; n++) {
+    const start = performance.now();
+    let fetchedAt = start;
+    // what ReportingContext.take does: callStrict (snapshots rely on the documented form) inside store.take
+    const recorded = await store.take(async () => {
+      const { data } = await client.callStrict(getReporting, {});
+      fetchedAt = performance.now();
+      if (n > 0) {
+        // one contract's expiry moves: a new snapshot, as a real day's report would be
+        const c = data.accounts[n % data.accounts.length].acme[0];
+        c.valid_till = new Date(Date.parse(c.valid_till) + n * 86_400_000).toISOString().replace(".000", "");
+      }
+      return data;
+    });
+    const taken = performance.now();
+    // what take_reporting_snapshot adds: the change counts since the previous snapshot
+    let changes = null;
+    if (recorded.created && recorded.previous) {
+      const [a, b] = await Promise.all([store.read(recorded.previous.id), store.read(recorded.meta.id)]);
+      changes = a && b ? reporting.diffReports(a.report, b.report).counts : null;
+    }
+    const end = performance.now();
+    out.takes.push({
+      ms: end - start,
+      ms_take: taken - start,
+      ms_fetch: fetchedAt - start,
+      ms_changes: end - taken,
+      created: recorded.created,
+      expiry_moved: changes?.expiry_moved ?? null,
+      rss_peak_so_far: maxRss(),
+    });
+    out.bytes = recorded.meta.bytes;
+    out.contracts = recorded.meta.counts.contracts;
+  }
+  const latest = await store.latest();
+  const nowMs = Date.now();
+  const timed = async (name, fn) => {
+    const start = performance.now();
+    await fn();
+    out.queries[name] = performance.now() - start;
+  };
+  await timed("summary", async () => {
+    const s = await store.read(latest.id);
+    const p = await store.previous(latest.id);
+    const prev = p ? await store.read(p.id) : undefined;
+    reporting.renderSummaryMarkdown(reporting.summarizeReport(s.report, { nowMs, previous: prev?.report }), {
+      snapshot_id: latest.id,
+    });
+  });
+  await timed("diff", async () => {
+    const p = await store.previous(latest.id);
+    const [a, b] = await Promise.all([store.read(p.id), store.read(latest.id)]);
+    reporting.diffReports(a.report, b.report);
+  });
+  await timed("domain", async () => {
+    const s = await store.read(latest.id);
+    reporting.findContractsForDomain(s.report, "www.customer100500.example", nowMs);
+  });
+  await timed("expiring", async () => {
+    const s = await store.read(latest.id);
+    reporting.expiringContracts(s.report, { days: 30, nowMs });
+  });
+  out.rss_peak = maxRss();
+  await store.close();
+  await db?.close();
+  await client.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+  process.exit(0);
+}
+
+// --- orchestration ---
+
+async function orchestrate() {
+  const quick = process.argv.includes("--quick");
+  const sizes = String(option("sizes", quick ? "100000" : "100000,300000"))
+    .split(",")
+    .map((s) => Number(s.trim()))
+    .filter((n) => n > 0);
+  const stores = String(option("stores", "file,pg")).split(",");
+  const takes = option("takes", "3");
+  const pg = stores.includes("pg") ? await startPostgres() : undefined;
+  const results = [];
+  try {
+    for (const size of sizes) {
+      const subaccounts = Math.max(1, Math.round(size / CONTRACTS_PER_SUBACCOUNT));
+      const sandbox = await child("sandbox", ["--generate", `${subaccounts}x${CONTRACTS_PER_SUBACCOUNT}`], {
+        keepAlive: true,
+      });
+      const args = ["--url", sandbox.value.url, "--key", sandbox.value.keys.parent];
+      try {
+        for (const kind of stores) {
+          const before = (await child("floor", args)).value;
+          const extra = ["--store", kind, "--takes", takes];
+          if (kind === "pg") extra.push("--db", pg.url);
+          const server = (await child("server", [...args, ...extra])).value;
+          const after = (await child("floor", args)).value;
+          results.push({ size, store: kind, floor: [before, after], server, load: os.loadavg() });
+          process.stderr.write(`${size} ${kind}: done\n`);
+        }
+      } finally {
+        sandbox.proc.stdin.end();
+      }
+    }
+  } finally {
+    await pg?.stop();
+  }
+  const machine = {
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+    cpu: os.cpus()[0]?.model ?? "unknown",
+    cpus: os.cpus().length,
+    memory_gib: Math.round(os.totalmem() / 2 ** 30),
+  };
+  mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
+  writeFileSync(
+    join(ROOT, "bench", "results", "reporting-floor.json"),
+    `${JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2)}\n`,
+  );
+  const mb = (b) => Math.round(b / 2 ** 20);
+  const s = (ms) => (ms / 1000).toFixed(2);
+  const x = (a, b) => `${(a / b).toFixed(2)}x`;
+  const lines = [
+    "| contracts | store | floor: fetch+parse s (parse alone) / peak MB | take 1 s: total (fetch+check, store) | take 1 / floor, time / peak | take 1 / parse alone | takes 2..n s | peak MB after takes 2..n | summary / diff / domain / expiry s | load avg |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const r of results) {
+    const floorMs = (r.floor[0].ms + r.floor[1].ms) / 2;
+    const parseMs = (r.floor[0].ms_parse + r.floor[1].ms_parse) / 2;
+    const floorRss = (r.floor[0].rss_peak + r.floor[1].rss_peak) / 2;
+    const [first, ...rest] = r.server.takes;
+    const q = r.server.queries;
+    lines.push(
+      `| ${r.size.toLocaleString("en-US")} | ${r.store} | ${s(floorMs)} (${s(parseMs)}) / ${mb(floorRss)} | ${s(first.ms)} (${s(first.ms_fetch)}, ${s(first.ms_take - first.ms_fetch)}) | ${x(first.ms, floorMs)} / ${x(first.rss_peak_so_far, floorRss)} | ${x(first.ms, parseMs)} | ${rest.map((t) => s(t.ms)).join(", ")} | ${rest.map((t) => mb(t.rss_peak_so_far)).join(", ")} | ${[q.summary, q.diff, q.domain, q.expiring].map(s).join(" / ")} | ${r.load.map((l) => l.toFixed(2)).join(" ")} |`,
+    );
+  }
+  process.stdout.write(
+    `Reporting vs floor (${machine.node}, ${machine.cpu} × ${machine.cpus}, ${machine.memory_gib} GiB)\n\n${lines.join("\n")}\n`,
+  );
+}
+
+const role = option("role", "main");
+if (role === "sandbox") await runSandbox();
+else if (role === "floor") await runFloor();
+else if (role === "server") await runServer();
+else await orchestrate();
