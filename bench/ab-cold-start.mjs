@@ -3,7 +3,9 @@
 //
 //   cp -r dist .tmp/before/dist && cp package.json .tmp/before/   # build A (before the change)
 //   npm run build                                                   # build B (after) in dist/
-//   node bench/ab-cold-start.mjs .tmp/before/dist dist [--runs 20]
+//   node bench/ab-cold-start.mjs .tmp/before/dist dist [--runs 20] [--bin]
+//
+// --bin starts each build's bundled bin (DIST/bin/cli.js, what users start) instead of DIST/src/cli.js.
 //
 // A copy must sit two levels below the repository (e.g. .tmp/before/dist) so it finds node_modules and the
 // version in package.json.
@@ -24,7 +26,7 @@ const KEY_ENV = {
 };
 const builds = [a, b].map((dir) => ({
   name: dir,
-  argv: [join(resolve(dir), "src", "cli.js")],
+  argv: [join(resolve(dir), ...(opts.bin ? ["bin", "cli.js"] : ["src", "cli.js"]))],
   wall: [],
   cpu: [],
 }));

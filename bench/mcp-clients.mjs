@@ -79,10 +79,14 @@ export async function connectStdio(sandbox, { env = {}, command = process.execPa
 }
 
 /** Spawns the built CLI with --http on a free loopback port; resolves once /healthz answers. */
-export async function startHttpServerProcess(sandbox, { env = {} } = {}) {
+export async function startHttpServerProcess(
+  sandbox,
+  { env = {}, cli = CLI, args = [], nodeArgs = [] } = {},
+) {
   const port = await freePort();
   const token = randomBytes(24).toString("base64url");
-  const child = spawn(process.execPath, [CLI, "--http", "--port", String(port), "--host", "127.0.0.1"], {
+  const argv = [...nodeArgs, cli, "--http", "--port", String(port), "--host", "127.0.0.1", ...args];
+  const child = spawn(process.execPath, argv, {
     // no per-token rate limit (default 600/min): the figures are the server's cost, not its throttle
     env: serverEnv(sandbox, {
       MCP_HTTP_TOKEN: token,

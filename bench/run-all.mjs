@@ -12,6 +12,7 @@ const BENCHMARKS = [
   { name: "overhead", file: "overhead.mjs", budgetMs: 240_000 },
   { name: "result-size", file: "result-size.mjs", budgetMs: 60_000 },
   { name: "http-throughput", file: "http-throughput.mjs", budgetMs: 180_000 },
+  { name: "http-floors", file: "http-floors.mjs", budgetMs: 300_000 },
   { name: "agent-cost", file: "agent-cost.mjs", budgetMs: 300_000 },
   { name: "reporting", file: "reporting.mjs", budgetMs: 600_000 },
   { name: "reporting-floor", file: "reporting-floor.mjs", budgetMs: 1_200_000 },
@@ -67,6 +68,28 @@ if (cold && ran("cold-start")) {
     `${fmt(ours.tools_list.p50, 0)} ms vs ${fmt(ref.tools_list.p50, 0)} ms`,
     cold.target.faster_than_reference,
   ]);
+}
+if (cold && ran("cold-start")) {
+  const bin = cold.results.find((r) => r.variant.includes("bin dist/bin (key"));
+  targets.push([
+    "cold start: within 1.3x the minimal SDK server bundled like the bin (tools/list p50)",
+    `${fmt(bin?.ratio_to_floor_p50)}x`,
+    cold.target.within_1_3x_of_bundled_minimal,
+  ]);
+}
+const floors = read("http-floors");
+if (floors && ran("http-floors")) {
+  const by = (name) => floors.results.find((r) => r.variant === name);
+  for (const mode of ["stateful", "stateless"]) {
+    const ours = by(`this server, ${mode}: get_acme_contract`);
+    const floor = by(`minimal SDK server, ${mode}: sandbox request`);
+    const ratio = ours && floor ? ours.calls_per_s / floor.calls_per_s : Number.NaN;
+    targets.push([
+      `HTTP at ${floors.concurrency} clients, ${mode}: >= 0.7x the minimal same-SDK server (same sandbox request), 0 errors`,
+      `${fmt(ratio)}x, ${ours?.errors ?? "n/a"} errors`,
+      ratio >= 0.7 && ours?.errors === 0,
+    ]);
+  }
 }
 const cost = read("agent-cost");
 if (cost && ran("agent-cost")) {

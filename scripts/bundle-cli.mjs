@@ -3,7 +3,8 @@
 //
 // Why: an MCP client spawns this server and waits for it. Loading ~260 modules one by one from dist/src and
 // node_modules was most of the cold start (BENCHMARKS.md, fix 9); one file with the code used at start-up, and
-// chunks loaded only when needed (the sandbox, undici, the HTTP transport), starts in about half the time.
+// chunks loaded only when needed (the sandbox, undici, the HTTP transport), starts in about half the time;
+// everything every start loads is one chunk (see "Two passes" below).
 // dist/src stays as it is: the library entry points (`exports`) and the tests use it.
 //
 // The tools' precomputed JSON Schemas (dist/src/mcp/precomputed-schemas.json) are embedded, after checking
@@ -61,7 +62,30 @@ if (!existsSync(viewFile))
 
 rmSync(outDir, { recursive: true, force: true });
 const moduleIds = new Set();
-await build({
+
+// The SDK's server module imports its Ajv validator, and with it Ajv and ajv-formats (~250 KB of CommonJS),
+// which every start then evaluates, though Ajv only checks elicitation answers and our server creates its
+// validator on first use (src/mcp/server.ts). Here the provider requires them when it creates an instance:
+// the bundler keeps them in the bundle, evaluated on that first use only.
+const AJV_PROVIDER = /@modelcontextprotocol\/sdk\/dist\/esm\/validation\/ajv-provider\.js$/;
+const lazyAjv = {
+  name: "lazy-ajv",
+  transform(code, id) {
+    if (!AJV_PROVIDER.test(id)) return null;
+    const imports = ["import Ajv from 'ajv';\n", "import _addFormats from 'ajv-formats';\n"];
+    const start = "function createDefaultAjvInstance() {\n";
+    if (!imports.every((line) => code.includes(line)) || !code.includes(start)) {
+      throw new Error(`bundle-cli: the SDK's ${id} changed; update the lazy-ajv plugin`);
+    }
+    let out = code;
+    for (const line of imports) out = out.replace(line, "");
+    return out.replace(
+      start,
+      `${start}    const Ajv = require("ajv");\n    const _addFormats = require("ajv-formats");\n`,
+    );
+  },
+};
+const options = (codeSplitting) => ({
   input: join(srcDir, "cli.js"),
   platform: "node",
   logLevel: "warn",
@@ -73,6 +97,7 @@ await build({
     },
   },
   plugins: [
+    lazyAjv,
     {
       name: "collect-module-ids",
       moduleParsed(info) {
@@ -89,8 +114,48 @@ await build({
     // Licence comments stay; documentation comments go (dist/src keeps ours).
     minify: false,
     comments: { legal: true, annotation: false, jsdoc: false },
+    codeSplitting,
   },
 });
+
+// Two passes. The first splits as rolldown does by default: modules shared by the start-up code and a lazy
+// chunk land in chunks of their own, ~20 files that every start resolves, reads and compiles one by one. The
+// second puts what every `serve` loads (the entry's static imports and the modules src/cli.ts imports on
+// every start, with all they import) into one chunk; the lazy chunks (sandbox, undici, the HTTP transport,
+// the page, doctor, PostgreSQL…) stay lazy.
+const EVERY_START = [
+  "mcp/index.js",
+  "cli/profiles.js",
+  "cli/server-factory.js",
+  "audit/log.js",
+  "transports/stdio.js",
+];
+const first = await build({ ...options(true), write: false });
+const chunks = first.output.filter((c) => c.type === "chunk");
+const byFile = new Map(chunks.map((c) => [c.fileName, c]));
+const startup = new Set();
+const visit = (fileName) => {
+  const chunk = byFile.get(fileName);
+  if (!chunk || chunk.isEntry || startup.has(fileName)) return;
+  startup.add(fileName);
+  for (const next of chunk.imports) visit(next);
+};
+for (const next of byFile.get("cli.js").imports) visit(next);
+for (const rel of EVERY_START) {
+  const chunk = chunks.find((c) => c.facadeModuleId === join(srcDir, rel));
+  if (!chunk)
+    throw new Error(`bundle-cli: no chunk for dist/src/${rel} (src/cli.ts changed? update EVERY_START)`);
+  visit(chunk.fileName);
+}
+const startupModules = new Set([...startup].flatMap((f) => byFile.get(f).moduleIds));
+moduleIds.clear();
+await build(
+  options({
+    groups: [
+      { name: (id) => (startupModules.has(id) ? "startup" : null), debugName: "startup", priority: 10 },
+    ],
+  }),
+);
 const packages = writeLicences([...moduleIds]);
 if (!existsSync(join(outDir, "cli.js"))) throw new Error("bundling did not write dist/bin/cli.js");
 console.error(`dist/bin/cli.js bundled (${moduleIds.size} modules, ${packages} packages)`);

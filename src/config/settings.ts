@@ -309,7 +309,7 @@ export const SETTINGS: readonly Setting[] = [
     flag: "--stateless",
     default: "false",
     description:
-      "No sessions: a new server per request (for load-balanced replicas; no elicitation, confirmations use tokens).",
+      "No sessions: each request on its own (for load-balanced replicas; no elicitation, confirmations use tokens).",
   },
   {
     id: "allowedOrigins",

@@ -141,5 +141,14 @@ export function compactOutputJsonSchema(schema: z.ZodType, maxObjectDepth = 3): 
 export function withJsonSchema<T extends z.ZodType>(schema: T, json: JsonObject): T {
   const frozen = JSON.stringify(json);
   schema._zod.toJSONSchema = () => JSON.parse(frozen) as unknown;
+  advertised.set(schema, frozen);
   return schema;
+}
+
+const advertised = new WeakMap<z.ZodType, string>();
+
+/** A fresh copy of the JSON Schema `withJsonSchema` gave a schema, or undefined for any other schema. */
+export function advertisedJsonOf(schema: unknown): JsonObject | undefined {
+  const frozen = schema instanceof Object ? advertised.get(schema as z.ZodType) : undefined;
+  return frozen === undefined ? undefined : (JSON.parse(frozen) as JsonObject);
 }

@@ -4,8 +4,8 @@ import type { ToolCallRecord } from "./tool-call.js";
 
 /**
  * OpenTelemetry traces and metrics through @opentelemetry/api only: a no-op until the operator registers an SDK
- * (e.g. `node --import ./otel-setup.mjs`). Loaded on the first message, not at start-up, so stdio start-up
- * does not pay for it. Names follow the semantic conventions for MCP: a SERVER span "{mcp.method.name}
+ * (e.g. `node --import ./otel-setup.mjs`). Loaded on the first message once one is registered, never at
+ * start-up, so start-up does not pay for it. Names follow the semantic conventions for MCP: a SERVER span "{mcp.method.name}
  * {target}" per request with `mcp.method.name`, `gen_ai.tool.name`, `jsonrpc.request.id`, `mcp.session.id`,
  * `error.type` (`tool_error` for a result with isError); the histogram `mcp.server.operation.duration` (s).
  * Per DigiCert call: `digicert.operation`, `http.response.status_code` on the tool's span, and the histogram
@@ -19,6 +19,17 @@ type Transport = Parameters<McpServer["connect"]>[0];
 const SCOPE = "digicert-partner-mcp";
 let api: Api | undefined;
 let loading: Promise<Api | undefined> | undefined;
+
+/**
+ * Where @opentelemetry/api (any copy of major version 1, the operator's included) keeps what was registered
+ * with it. Until something is, every API call is a no-op, so the API is not even loaded: that kept its
+ * module (~30 KB) off the first message of every process, which an MCP client's start-up waits for.
+ */
+const OTEL_GLOBAL = Symbol.for("opentelemetry.js.api.1");
+
+function registered(): boolean {
+  return (globalThis as Record<symbol, unknown>)[OTEL_GLOBAL] !== undefined;
+}
 
 function load(): Promise<Api | undefined> {
   loading ??= import("@opentelemetry/api").then(
@@ -87,7 +98,7 @@ export function observeMcpServer(server: McpServer, sessionId?: () => string | u
     transport.onmessage = (message, extra) => {
       const m = message as { id?: string | number; method?: string; params?: { name?: unknown } };
       if (m.method !== undefined && m.id !== undefined) {
-        void load();
+        if (registered()) void load();
         const tool =
           m.method === "tools/call" && typeof m.params?.name === "string" ? m.params.name : undefined;
         pending.set(String(m.id), {
@@ -118,7 +129,8 @@ export function observeMcpServer(server: McpServer, sessionId?: () => string | u
             : undefined;
         const session = sessionId?.() ?? transport.sessionId;
         if (api) record(api, entry, ended, outcome, session);
-        else void load().then((otel) => otel && record(otel, entry, ended, outcome, session));
+        else if (registered())
+          void load().then((otel) => otel && record(otel, entry, ended, outcome, session));
       }
       return send(message, options);
     };

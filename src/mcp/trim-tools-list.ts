@@ -1,5 +1,6 @@
 import type { McpServer } from "../sdk/server.js";
 import { ListToolsRequestSchema, type ListToolsResult } from "../sdk/server.js";
+import { advertisedJsonOf } from "./json-schema.js";
 
 type RawHandler = (request: unknown, extra: unknown) => Promise<unknown>;
 type Json = Record<string, unknown>;
@@ -21,7 +22,9 @@ const SHARE_FROM_CHARS = 400;
  *   create, replace and update) is replaced by a pointer to it. Done here, on the list actually sent, so a pointer
  *   never names a tool the client was not given. The server validates the full schema either way.
  * The SDK's own handler is wrapped; if a future SDK moves it, nothing changes (and the tools/list budget test
- * says so).
+ * says so). When every tool carries its advertised JSON Schemas (withJsonSchema: all of ours do), the list is
+ * built from them the way the SDK's handler builds it, without running each through zod's JSON Schema
+ * conversion (~7 ms of every start-up's first tools/list, and of every HTTP session's).
  */
 export function trimToolsList(server: McpServer): void {
   const handlers = (server.server as unknown as { _requestHandlers?: Map<string, RawHandler> })
@@ -29,7 +32,7 @@ export function trimToolsList(server: McpServer): void {
   const original = handlers?.get("tools/list");
   if (!original) return;
   server.server.setRequestHandler(ListToolsRequestSchema, async (request, extra) => {
-    const result = (await original(request, extra)) as ListToolsResult;
+    const result = listFromAdvertised(server) ?? ((await original(request, extra)) as ListToolsResult);
     const seen = new Map<string, { where: string; required: string }>();
     for (const tool of result.tools) {
       if (isDefaultExecution(tool.execution)) delete tool.execution;
@@ -64,4 +67,44 @@ function isDefaultExecution(execution: ListToolsResult["tools"][number]["executi
   if (!execution) return true;
   const { taskSupport, ...rest } = execution;
   return Object.keys(rest).length === 0 && (taskSupport === undefined || taskSupport === "forbidden");
+}
+
+interface RegisteredTool {
+  enabled: boolean;
+  title?: string;
+  description?: string;
+  inputSchema?: unknown;
+  outputSchema?: unknown;
+  annotations?: ListToolsResult["tools"][number]["annotations"];
+  execution?: ListToolsResult["tools"][number]["execution"];
+  _meta?: ListToolsResult["tools"][number]["_meta"];
+}
+
+/** What the SDK's tools/list handler answers, from the schemas' advertised JSON; undefined if one has none. */
+function listFromAdvertised(server: McpServer): ListToolsResult | undefined {
+  const registered = (server as unknown as { _registeredTools?: Record<string, RegisteredTool> })
+    ._registeredTools;
+  if (!registered) return undefined;
+  const tools: ListToolsResult["tools"] = [];
+  for (const [name, tool] of Object.entries(registered)) {
+    if (!tool.enabled) continue;
+    const inputSchema = advertisedJsonOf(tool.inputSchema);
+    if (!inputSchema) return undefined;
+    const definition: ListToolsResult["tools"][number] = {
+      name,
+      title: tool.title,
+      description: tool.description,
+      inputSchema: inputSchema as ListToolsResult["tools"][number]["inputSchema"],
+      annotations: tool.annotations,
+      execution: tool.execution,
+      _meta: tool._meta,
+    };
+    if (tool.outputSchema) {
+      const outputSchema = advertisedJsonOf(tool.outputSchema);
+      if (!outputSchema) return undefined;
+      definition.outputSchema = outputSchema as ListToolsResult["tools"][number]["outputSchema"];
+    }
+    tools.push(definition);
+  }
+  return { tools };
 }

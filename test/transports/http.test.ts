@@ -253,7 +253,7 @@ describe("Streamable HTTP transport", () => {
     expect(res.status).toBe(400);
   });
 
-  it("works stateless: a new server per request, no session id", async () => {
+  it("works stateless: no session, each request on its own, no session id", async () => {
     const { server } = await start({ stateless: true });
     const { client: c, transport } = await client(server.url, TOKEN_B);
     expect(transport.sessionId).toBeUndefined();
