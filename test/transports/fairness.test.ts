@@ -234,6 +234,44 @@ describe("sessions per token", () => {
     expect((await ping(WORKER, other)).status).toBe(200);
   });
 
+  it("a session whose server could not be built does not hold a place under the token's cap", async () => {
+    const factory = serverFactory({
+      profiles,
+      logger: log.logger,
+      version: "9.9.9-test",
+      confirmation: { mode: "required", secret: SECRET },
+      confirmationTokens: undefined,
+      audit: undefined,
+      transport: "http",
+    });
+    let failures = 2;
+    const server = await startHttpServer(
+      httpConfig({
+        tokens: [],
+        hashedTokens: GRANTS,
+        rateLimit: { perMinute: 0, burst: 1 },
+        maxSessionsPerToken: 1,
+      }),
+      {
+        createServer: (context) => {
+          if (failures-- > 0) throw new Error("server could not be built");
+          return factory({}, context);
+        },
+        logger: log.logger,
+        version: "9.9.9-test",
+      },
+    );
+    running.push(server);
+    for (let i = 0; i < 2; i++) {
+      const failed = await raw(server.url, { headers: mcpHeaders(FLOODER), body: INITIALIZE });
+      expect(failed.status).toBeGreaterThanOrEqual(500);
+    }
+    const opened = await raw(server.url, { headers: mcpHeaders(FLOODER), body: INITIALIZE });
+    expect(opened.status).toBe(200);
+    expect(opened.headers["mcp-session-id"]).toBeTruthy();
+    expect(server.sessionCount()).toBe(1);
+  });
+
   it("a token file entry's max_sessions wins, and the default is well under the global cap", async () => {
     const server = await start({ maxSessions: 50, maxSessionsPerToken: undefined });
     await client(server.url, KEYS_BOT);

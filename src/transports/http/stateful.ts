@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { DEFAULT_MAX_SESSIONS_PER_TOKEN } from "../../config/index.js";
 import { StreamableHTTPServerTransport } from "../../sdk/http.js";
-import { isInitializeRequest } from "../../sdk/server.js";
+import { isInitializeRequest, type McpServer } from "../../sdk/server.js";
 import type { KnownToken } from "../auth.js";
 import { type HttpContext, refuse } from "./context.js";
 import { INVALID_REQUEST, SERVER_ERROR, sendRpcError } from "./respond.js";
@@ -98,45 +98,50 @@ async function openSession(
 ): Promise<void> {
   const { sessions, logger } = ctx;
   const release = sessions.reserve(caller.name);
-  const server = ctx.deps.createServer({
-    principal: { name: caller.name, grant: caller.grant, identity: caller.identity },
-  });
+  let server: McpServer | undefined;
+  let transport: StreamableHTTPServerTransport | undefined;
   let created: Session | undefined;
-  const transport = new StreamableHTTPServerTransport({
-    sessionIdGenerator: () => randomUUID(),
-    // A call's answer as plain JSON, unless the client can elicit: the server then may ask it to confirm in the
-    // middle of a call, which needs the answer's SSE stream. Nothing else is ever tied to a call here (no
-    // progress, no log messages; resource updates use the GET stream), and the SSE path cost ~3 ms a call
-    // (BENCHMARKS.md, fix 13).
-    enableJsonResponse: !declaresElicitation(body),
-    onsessioninitialized: (id) => {
-      created = { id, server, transport, caller, lastSeen: Date.now(), inflight: 0 };
-      sessions.add(created);
-      sessions.track(res, created);
-      logger.info(
-        // "tokenName": the logger censors any field called "token"
-        { session: id.slice(0, 8), tokenName: caller.name, sessions: sessions.size },
-        "MCP session opened",
-      );
-    },
-    onsessionclosed: (id) => {
-      const s = sessions.get(id);
-      if (s) void sessions.close(s, "deleted by client");
-    },
-  });
-  scrubOutgoing(transport, bearer);
-  transport.onclose = () => {
-    if (created) void sessions.close(created, "transport closed");
-  };
+  // everything after the reservation inside the try: a server that cannot be built must give its place back
   try {
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    const opened = ctx.deps.createServer({
+      principal: { name: caller.name, grant: caller.grant, identity: caller.identity },
+    });
+    server = opened;
+    const own = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      // A call's answer as plain JSON, unless the client can elicit: the server then may ask it to confirm in
+      // the middle of a call, which needs the answer's SSE stream. Nothing else is ever tied to a call here (no
+      // progress, no log messages; resource updates use the GET stream), and the SSE path cost ~3 ms a call
+      // (BENCHMARKS.md, fix 13).
+      enableJsonResponse: !declaresElicitation(body),
+      onsessioninitialized: (id) => {
+        created = { id, server: opened, transport: own, caller, lastSeen: Date.now(), inflight: 0 };
+        sessions.add(created);
+        sessions.track(res, created);
+        logger.info(
+          // "tokenName": the logger censors any field called "token"
+          { session: id.slice(0, 8), tokenName: caller.name, sessions: sessions.size },
+          "MCP session opened",
+        );
+      },
+      onsessionclosed: (id) => {
+        const s = sessions.get(id);
+        if (s) void sessions.close(s, "deleted by client");
+      },
+    });
+    transport = own;
+    scrubOutgoing(own, bearer);
+    own.onclose = () => {
+      if (created) void sessions.close(created, "transport closed");
+    };
+    await opened.connect(own);
+    await own.handleRequest(req, res, body);
   } finally {
     release();
     if (!created) {
       // initialize failed: nothing to keep
-      void transport.close().catch(() => undefined);
-      void server.close().catch(() => undefined);
+      void transport?.close().catch(() => undefined);
+      void server?.close().catch(() => undefined);
     }
   }
 }
