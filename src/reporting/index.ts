@@ -20,6 +20,14 @@ export {
 } from "./model.js";
 export { PgSnapshotStore, type PgSnapshotStoreOptions, SNAPSHOT_CHANNEL } from "./pg-store.js";
 export {
+  type DomainPage,
+  type DomainQuery,
+  domainPage,
+  type ExpiringPage,
+  type ExpiringQuery,
+  expiringPage,
+} from "./queries.js";
+export {
   DEFAULT_RETENTION,
   FileSnapshotStore,
   type RecordResult,

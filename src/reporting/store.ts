@@ -18,6 +18,14 @@ import {
   type SnapshotMeta,
   snapshotId,
 } from "./model.js";
+import {
+  type DomainPage,
+  type DomainQuery,
+  domainPage,
+  type ExpiringPage,
+  type ExpiringQuery,
+  expiringPage,
+} from "./queries.js";
 
 const gunzipAsync = promisify(gunzip);
 
@@ -77,6 +85,16 @@ export interface SnapshotStore {
    * same canonicalText.
    */
   read(id: string): Promise<Snapshot | undefined>;
+  /**
+   * list_expiring_contracts' page of snapshot `id`: exactly expiringPage over its report; undefined when the
+   * snapshot is unknown or damaged. PostgreSQL answers from its per-contract rows, without the report.
+   */
+  expiring(id: string, query: ExpiringQuery): Promise<ExpiringPage | undefined>;
+  /**
+   * find_contracts_for_domain's answer for snapshot `id`: exactly domainPage over its report (it throws the same
+   * way for a domain that is not a DNS name); undefined when the snapshot is unknown or damaged.
+   */
+  findDomain(id: string, domain: string, query: DomainQuery): Promise<DomainPage | undefined>;
   /** Fetches with `fetch` and records; concurrent calls in one process share one fetch. */
   take(fetch: () => Promise<Reporting>): Promise<RecordResult>;
   /**
@@ -314,6 +332,16 @@ export class FileSnapshotStore implements SnapshotStore {
     const snapshot = { meta, report };
     this.remember(snapshot);
     return snapshot;
+  }
+
+  async expiring(id: string, query: ExpiringQuery): Promise<ExpiringPage | undefined> {
+    const snapshot = await this.read(id);
+    return snapshot && expiringPage(snapshot.report, query);
+  }
+
+  async findDomain(id: string, domain: string, query: DomainQuery): Promise<DomainPage | undefined> {
+    const snapshot = await this.read(id);
+    return snapshot && domainPage(snapshot.report, domain, query);
   }
 
   /**
