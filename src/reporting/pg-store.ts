@@ -13,14 +13,16 @@ import {
   sortMatches,
 } from "./domain.js";
 import type { ExpiringContract } from "./expiring.js";
-import type { Reporting, Snapshot, SnapshotMeta } from "./model.js";
-import { DAY_MS, daysUntil, ownerOf, snapshotId, timeOf } from "./model.js";
+import type { Reporting, ReportingContract, Snapshot, SnapshotMeta } from "./model.js";
+import { DAY_MS, daysUntil, forEachContract, ownerOf, snapshotId, timeOf } from "./model.js";
 import {
   type DomainPage,
   type DomainQuery,
   type ExpiringPage,
   type ExpiringQuery,
   pageOfMatches,
+  type SnapshotSummary,
+  subaccountChanges,
 } from "./queries.js";
 import {
   DEFAULT_RETENTION,
@@ -33,6 +35,7 @@ import {
   type StoreListener,
   storeScope,
 } from "./store.js";
+import { summarizeReport } from "./summary.js";
 
 const gunzipAsync = promisify(gunzip);
 
@@ -86,6 +89,19 @@ interface ContractRow {
   created_at: string | null;
   sans: string[];
   names: string[];
+}
+
+/**
+ * What the snapshot row keeps besides the report: its summary without a previous (JSON text) and its subaccount
+ * ids, sorted; `takenAt` is the row's taken_at, the instant the summary measures from.
+ */
+function derived(report: Reporting, takenAt: string): { summary: string; accounts: number[] } {
+  const accounts = new Set<number>();
+  forEachContract(report, (_, owner) => accounts.add(owner));
+  return {
+    summary: JSON.stringify(summarizeReport(report, { nowMs: Date.parse(takenAt) })),
+    accounts: [...accounts].sort((a, b) => a - b),
+  };
 }
 
 /** Writes a report's contracts as rows of snapshot `id`, in report order (`ord`), in the caller's transaction. */
@@ -320,6 +336,51 @@ export class PgSnapshotStore implements SnapshotStore {
     return pageOfMatches(targets.target, sortMatches(matches), query);
   }
 
+  async summary(id: string): Promise<SnapshotSummary | undefined> {
+    if (!(await this.indexed(id))) return undefined;
+    const stored = await this.db.query<{ summary: SnapshotSummary["summary"]; accounts: string[] }>(
+      "SELECT summary, accounts FROM dcpm_snapshots WHERE scope = $1 AND id = $2",
+      [this.scope, id],
+    );
+    const row = stored[0];
+    if (!row) return undefined;
+    const before = await this.previous(id);
+    if (!before || !(await this.indexed(before.id))) return { summary: row.summary };
+    const previous = await this.db.query<{ accounts: string[] }>(
+      "SELECT accounts FROM dcpm_snapshots WHERE scope = $1 AND id = $2",
+      [this.scope, before.id],
+    );
+    if (!previous[0]) return { summary: row.summary };
+    const changes = subaccountChanges(row.accounts.map(Number), previous[0].accounts.map(Number));
+    return { summary: { ...row.summary, subaccount_changes: changes }, previous_id: before.id };
+  }
+
+  async accountReport(id: string, accountId: number): Promise<Reporting | undefined> {
+    if (!(await this.indexed(id))) return undefined;
+    const rows = await this.db.query<{
+      contract_id: string;
+      product_name_id: string;
+      valid_till: string;
+      date_canceled: string | null;
+      created_at: string | null;
+      sans: string[];
+    }>(
+      `SELECT contract_id, product_name_id, valid_till, date_canceled, created_at, sans
+         FROM dcpm_snapshot_contracts WHERE scope = $1 AND snapshot_id = $2 AND account_id = $3 ORDER BY ord`,
+      [this.scope, id, accountId],
+    );
+    const acme: ReportingContract[] = rows.map((r) => ({
+      product_name_id: r.product_name_id,
+      account_id: accountId,
+      sans: r.sans,
+      acme_contract_id: Number(r.contract_id),
+      valid_till: r.valid_till,
+      created_at: r.created_at as string,
+      date_canceled: r.date_canceled,
+    }));
+    return { accounts: acme.length ? [{ account_id: accountId, acme }] : [] };
+  }
+
   /**
    * Whether snapshot `id` exists with its contract rows written; a snapshot recorded before those rows existed
    * (or by an older replica) gets them now, from its stored report, once.
@@ -346,10 +407,12 @@ export class PgSnapshotStore implements SnapshotStore {
       if (!current) return false;
       if (current.contracts_indexed) return true;
       await insertContracts(client, this.scope, id, snapshot.report);
-      await client.query("UPDATE dcpm_snapshots SET contracts_indexed = true WHERE scope = $1 AND id = $2", [
-        this.scope,
-        id,
-      ]);
+      const extra = derived(snapshot.report, snapshot.meta.taken_at);
+      await client.query(
+        `UPDATE dcpm_snapshots SET contracts_indexed = true, summary = $3, accounts = $4
+          WHERE scope = $1 AND id = $2`,
+        [this.scope, id, extra.summary, extra.accounts],
+      );
       this.logger?.debug({ snapshot: id }, "reporting snapshot contracts indexed");
       return true;
     });
@@ -406,10 +469,22 @@ export class PgSnapshotStore implements SnapshotStore {
           counts: prepared.counts,
           bytes: prepared.bytes,
         };
+        const extra = derived(report, meta.taken_at);
         await client.query(
-          `INSERT INTO dcpm_snapshots (scope, id, taken_at, checked_at, hash, counts, bytes, data, contracts_indexed)
-           VALUES ($1, $2, $3, $3, $4, $5, $6, $7, true)`,
-          [this.scope, id, meta.taken_at, meta.hash, JSON.stringify(meta.counts), meta.bytes, data],
+          `INSERT INTO dcpm_snapshots (scope, id, taken_at, checked_at, hash, counts, bytes, data, contracts_indexed,
+             summary, accounts)
+           VALUES ($1, $2, $3, $3, $4, $5, $6, $7, true, $8, $9)`,
+          [
+            this.scope,
+            id,
+            meta.taken_at,
+            meta.hash,
+            JSON.stringify(meta.counts),
+            meta.bytes,
+            data,
+            extra.summary,
+            extra.accounts,
+          ],
         );
         await insertContracts(client, this.scope, id, report);
         event = previous ? { meta, created: true, previous } : { meta, created: true };

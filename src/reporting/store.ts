@@ -19,12 +19,15 @@ import {
   snapshotId,
 } from "./model.js";
 import {
+  accountReport,
   type DomainPage,
   type DomainQuery,
   domainPage,
   type ExpiringPage,
   type ExpiringQuery,
   expiringPage,
+  type SnapshotSummary,
+  snapshotSummary,
 } from "./queries.js";
 
 const gunzipAsync = promisify(gunzip);
@@ -95,6 +98,13 @@ export interface SnapshotStore {
    * way for a domain that is not a DNS name); undefined when the snapshot is unknown or damaged.
    */
   findDomain(id: string, domain: string, query: DomainQuery): Promise<DomainPage | undefined>;
+  /**
+   * The summary of snapshot `id`: exactly snapshotSummary over its report and the previous snapshot's (when that
+   * one still exists and reads); undefined when `id` is unknown or damaged. PostgreSQL stores it at record time.
+   */
+  summary(id: string): Promise<SnapshotSummary | undefined>;
+  /** accountReport of snapshot `id` (one subaccount's contracts); undefined when unknown or damaged. */
+  accountReport(id: string, accountId: number): Promise<Reporting | undefined>;
   /** Fetches with `fetch` and records; concurrent calls in one process share one fetch. */
   take(fetch: () => Promise<Reporting>): Promise<RecordResult>;
   /**
@@ -342,6 +352,23 @@ export class FileSnapshotStore implements SnapshotStore {
   async findDomain(id: string, domain: string, query: DomainQuery): Promise<DomainPage | undefined> {
     const snapshot = await this.read(id);
     return snapshot && domainPage(snapshot.report, domain, query);
+  }
+
+  async summary(id: string): Promise<SnapshotSummary | undefined> {
+    const snapshot = await this.read(id);
+    if (!snapshot) return undefined;
+    const before = await this.previous(id);
+    const previous = before ? await this.read(before.id) : undefined;
+    return snapshotSummary(
+      snapshot.report,
+      snapshot.meta.taken_at,
+      previous && { id: previous.meta.id, report: previous.report },
+    );
+  }
+
+  async accountReport(id: string, accountId: number): Promise<Reporting | undefined> {
+    const snapshot = await this.read(id);
+    return snapshot && accountReport(snapshot.report, accountId);
   }
 
   /**

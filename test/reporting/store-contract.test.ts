@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
+  accountReport,
   type DomainQuery,
   domainPage,
   type ExpiringQuery,
@@ -13,6 +14,7 @@ import {
   type Reporting,
   type RetentionPolicy,
   type SnapshotStore,
+  snapshotSummary,
 } from "../../src/reporting/index.js";
 import { Database } from "../../src/state/database.js";
 import { startPostgres, type TestPostgres } from "../helpers/postgres.js";
@@ -380,6 +382,54 @@ describe.each([filesBackend(), postgresBackend()])("snapshot store contract: $na
       ).toBeUndefined();
     });
 
+    it("answers the summary and one subaccount's contracts exactly as over the reports", async () => {
+      const store = open();
+      const firstReport = queryReport();
+      const first = await store.record(clone(firstReport));
+      expect(await open().summary(first.meta.id)).toEqual(
+        snapshotSummary(normaliseReport(firstReport), first.meta.taken_at),
+      );
+      clock += HOUR;
+      // subaccount 30 goes, 40 and 50 come; a contract is canceled
+      const secondReport = report([
+        ...firstReport.accounts.flatMap((a) => a.acme).filter((c) => c.account_id !== 30),
+        contract({ acme_contract_id: 500, account_id: 40, valid_till: at(T0 + 3 * DAY) }),
+        contract({ acme_contract_id: 501, account_id: 50, date_canceled: at(T0) }),
+      ]);
+      const second = await store.record(clone(secondReport));
+      const fresh = open();
+      const answer = await fresh.summary(second.meta.id);
+      expect(answer).toEqual(
+        snapshotSummary(normaliseReport(secondReport), second.meta.taken_at, {
+          id: first.meta.id,
+          report: normaliseReport(firstReport),
+        }),
+      );
+      expect(answer?.previous_id).toBe(first.meta.id);
+      expect(answer?.summary.subaccount_changes).toEqual({
+        appeared_count: 2,
+        appeared: [40, 50],
+        disappeared_count: 1,
+        disappeared: [30],
+      });
+      expect(answer?.summary.totals.contracts).toBe(67);
+      for (const accountId of [10, 20, 40, 30, 99]) {
+        expect(await fresh.accountReport(second.meta.id, accountId), String(accountId)).toEqual(
+          accountReport(normaliseReport(secondReport), accountId),
+        );
+      }
+      expect((await fresh.accountReport(second.meta.id, 20))?.accounts[0]?.acme).toHaveLength(32);
+      expect(await fresh.summary("20200101T000000Z-00000000")).toBeUndefined();
+      expect(await fresh.accountReport("20200101T000000Z-00000000", 10)).toBeUndefined();
+      // once the previous one is gone, the summary has no subaccount changes
+      clock += HOUR;
+      const pruning = open({ retention: { keepLast: 1 } });
+      const third = await pruning.record(clone(firstReport));
+      expect(await open().summary(third.meta.id)).toEqual(
+        snapshotSummary(normaliseReport(firstReport), third.meta.taken_at),
+      );
+    });
+
     it.runIf(backend.db !== undefined)(
       "writes contract rows with the snapshot, deletes them with it, backfills older ones",
       async () => {
@@ -403,7 +453,10 @@ describe.each([filesBackend(), postgresBackend()])("snapshot store contract: $na
         expect(await rowsOf(second.meta.id)).toBe(68);
         // as recorded before migration 4 (or by an older replica): no rows, not indexed
         await db.query("DELETE FROM dcpm_snapshot_contracts WHERE snapshot_id = $1", [second.meta.id]);
-        await db.query("UPDATE dcpm_snapshots SET contracts_indexed = false WHERE id = $1", [second.meta.id]);
+        await db.query(
+          "UPDATE dcpm_snapshots SET contracts_indexed = false, summary = NULL, accounts = NULL WHERE id = $1",
+          [second.meta.id],
+        );
         const stored = normaliseReport(given);
         const fresh = open();
         const [a, b] = await Promise.all([
