@@ -316,9 +316,13 @@ export class PgSnapshotStore implements SnapshotStore {
       date_canceled: string | null;
       sans: string[];
     }>(
-      `SELECT account_id, contract_id, product_name_id, valid_till, date_canceled, sans
-         FROM dcpm_snapshot_contracts WHERE scope = $1 AND snapshot_id = $2 AND names && $3::text[]
-        ORDER BY ord`,
+      // MATERIALIZED: the names index first (a few rows in every snapshot), never the snapshot's whole key range,
+      // which the planner prefers when its statistics are stale (300k contracts: 6 ms against 175 ms)
+      `WITH named AS MATERIALIZED (
+         SELECT scope, snapshot_id, ord, account_id, contract_id, product_name_id, valid_till, date_canceled, sans
+           FROM dcpm_snapshot_contracts WHERE names && $3::text[])
+       SELECT account_id, contract_id, product_name_id, valid_till, date_canceled, sans
+         FROM named WHERE scope = $1 AND snapshot_id = $2 ORDER BY ord`,
       [this.scope, id, names],
     );
     const matches: DomainMatch[] = [];
