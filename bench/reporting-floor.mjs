@@ -226,12 +226,12 @@ async function runServer() {
     await fn();
     out.queries[name] = performance.now() - start;
   };
+  // as reporting_summary asks since the stores answer it (PostgreSQL: stored with the snapshot)
   await timed("summary", async () => {
-    const s = await store.read(latest.id);
-    const p = await store.previous(latest.id);
-    const prev = p ? await store.read(p.id) : undefined;
-    reporting.renderSummaryMarkdown(reporting.summarizeReport(s.report, { nowMs, previous: prev?.report }), {
+    const answer = await store.summary(latest.id);
+    reporting.renderSummaryMarkdown(answer.summary, {
       snapshot_id: latest.id,
+      previous_id: answer.previous_id,
     });
   });
   await timed("diff", async () => {
@@ -276,7 +276,7 @@ async function runQueries() {
   const window = { days: 30, nowMs, offset: 0, limit: 50 };
   const e1 = await step("expiring 30 d", () => store.expiring(latest.id, window));
   // a domain the report has: the first SAN of the soonest-expiring contract, and one label under its parent
-  const domain = (e1.contracts[0]?.sans[0] ?? DOMAIN).replace(/^\*\./, "");
+  const domain = e1.contracts.flatMap((c) => c.sans).find((san) => !san.startsWith("*.")) ?? DOMAIN;
   const d1 = await step("domain", () => store.findDomain(latest.id, domain, ask));
   await step("domain again", () => store.findDomain(latest.id, domain, ask));
   const parent = domain.slice(domain.indexOf(".") + 1);
