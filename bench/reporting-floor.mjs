@@ -274,6 +274,7 @@ async function runQueries() {
   };
   const ask = { nowMs, limit: 50 };
   const window = { days: 30, nowMs, offset: 0, limit: 50 };
+  const summary = await step("summary", () => store.summary(latest.id));
   const e1 = await step("expiring 30 d", () => store.expiring(latest.id, window));
   // a domain the report has: the first SAN of the soonest-expiring contract, and one label under its parent
   const domain = e1.contracts.flatMap((c) => c.sans).find((san) => !san.startsWith("*.")) ?? DOMAIN;
@@ -289,7 +290,12 @@ async function runQueries() {
   const s = await step("read whole report", () => store.read(latest.id));
   const d2 = await step("domain from report", () => reporting.domainPage(s.report, domain, ask));
   const e2 = await step("expiring from report", () => reporting.expiringPage(s.report, window));
-  out.same_answers = JSON.stringify([d1, e1]) === JSON.stringify([d2, e2]);
+  const p = await store.previous(latest.id);
+  const before = p ? await store.read(p.id) : undefined;
+  const s2 = await step("summary from reports", () =>
+    reporting.snapshotSummary(s.report, s.meta.taken_at, before && { id: p.id, report: before.report }),
+  );
+  out.same_answers = JSON.stringify([d1, e1, summary]) === JSON.stringify([d2, e2, s2]);
   await store.close();
   await db.close();
   process.stdout.write(`${JSON.stringify(out)}\n`);

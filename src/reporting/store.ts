@@ -70,8 +70,9 @@ export type StoreListener = (event: RecordResult) => void;
 
 /**
  * Where reporting snapshots live: files (the default, FileSnapshotStore) or PostgreSQL (PgSnapshotStore, with
- * DATABASE_URL, shared by replicas). Both pass test/reporting/store-contract.test.ts. Queries need at most two
- * snapshots' reports at once (summary with its previous, a diff); the list holds descriptions only.
+ * DATABASE_URL, shared by replicas). Both pass test/reporting/store-contract.test.ts. The expiry, domain and
+ * summary queries are the store's own (PostgreSQL answers them from per-contract rows, without a report); a
+ * diff needs two snapshots' reports; the list holds descriptions only.
  */
 export interface SnapshotStore {
   /** for messages and logs: the folder, or PostgreSQL's host:port/database */

@@ -155,7 +155,7 @@ export class ReportingContext {
 
   /**
    * What `snapshot` resolves `id` to (freshness and errors alike), without reading the report: for queries the
-   * store answers itself (expiring, findDomain). A fresh `latest` costs one description; a stale one a take.
+   * store answers itself (expiring, findDomain, summary). A fresh `latest` costs one description; a stale one a take.
    */
   async snapshotMeta(
     id: string,
