@@ -226,12 +226,12 @@ async function runServer() {
     await fn();
     out.queries[name] = performance.now() - start;
   };
+  // as reporting_summary asks since the stores answer it (PostgreSQL: stored with the snapshot)
   await timed("summary", async () => {
-    const s = await store.read(latest.id);
-    const p = await store.previous(latest.id);
-    const prev = p ? await store.read(p.id) : undefined;
-    reporting.renderSummaryMarkdown(reporting.summarizeReport(s.report, { nowMs, previous: prev?.report }), {
+    const answer = await store.summary(latest.id);
+    reporting.renderSummaryMarkdown(answer.summary, {
       snapshot_id: latest.id,
+      previous_id: answer.previous_id,
     });
   });
   await timed("diff", async () => {
@@ -239,19 +239,65 @@ async function runServer() {
     const [a, b] = await Promise.all([store.read(p.id), store.read(latest.id)]);
     reporting.diffReports(a.report, b.report);
   });
-  await timed("domain", async () => {
-    const s = await store.read(latest.id);
-    reporting.findContractsForDomain(s.report, "www.customer100500.example", nowMs);
-  });
-  await timed("expiring", async () => {
-    const s = await store.read(latest.id);
-    reporting.expiringContracts(s.report, { days: 30, nowMs });
-  });
+  // as the tools ask since the stores answer these themselves (PostgreSQL: from its per-contract rows)
+  await timed("domain", () => store.findDomain(latest.id, DOMAIN, { nowMs, limit: 50 }));
+  await timed("expiring", () => store.expiring(latest.id, { days: 30, nowMs, offset: 0, limit: 50 }));
   out.rss_peak = maxRss();
   await store.close();
   await db?.close();
   await client.close();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+  process.exit(0);
+}
+
+const DOMAIN = "www.customer100500.example";
+
+/**
+ * A replica that has just started (PostgreSQL only): a fresh process and store on the database the server role
+ * filled, asking the domain and expiry queries as the tools do (store methods, no report read), then the same
+ * answers from the whole report (read + the pure functions), with peak RSS after each step.
+ */
+async function runQueries() {
+  const reporting = await import(dist("src/reporting/index.js"));
+  const { Database } = await import(dist("src/state/database.js"));
+  const db = await Database.open(option("db"));
+  const store = new reporting.PgSnapshotStore({ db, origin: option("url"), accountKey: option("key") });
+  const latest = await store.latest();
+  const nowMs = Date.now();
+  const out = { rss_start: maxRss(), steps: [] };
+  const step = async (name, fn) => {
+    const start = performance.now();
+    const value = await fn();
+    out.steps.push({ name, ms: performance.now() - start, rss_peak: maxRss(), total: value?.total });
+    return value;
+  };
+  const ask = { nowMs, limit: 50 };
+  const window = { days: 30, nowMs, offset: 0, limit: 50 };
+  const summary = await step("summary", () => store.summary(latest.id));
+  const e1 = await step("expiring 30 d", () => store.expiring(latest.id, window));
+  // a domain the report has: the first SAN of the soonest-expiring contract, and one label under its parent
+  const domain = e1.contracts.flatMap((c) => c.sans).find((san) => !san.startsWith("*.")) ?? DOMAIN;
+  const d1 = await step("domain", () => store.findDomain(latest.id, domain, ask));
+  await step("domain again", () => store.findDomain(latest.id, domain, ask));
+  const parent = domain.slice(domain.indexOf(".") + 1);
+  await step("other label under its parent", () => store.findDomain(latest.id, `zz-none.${parent}`, ask));
+  await step("expiring 30 d again", () => store.expiring(latest.id, window));
+  await step("expiring 365 d, page 40", () =>
+    store.expiring(latest.id, { ...window, days: 365, offset: 2000 }),
+  );
+  // the same answers from the whole report, as the tools did before
+  const s = await step("read whole report", () => store.read(latest.id));
+  const d2 = await step("domain from report", () => reporting.domainPage(s.report, domain, ask));
+  const e2 = await step("expiring from report", () => reporting.expiringPage(s.report, window));
+  const p = await store.previous(latest.id);
+  const before = p ? await store.read(p.id) : undefined;
+  const s2 = await step("summary from reports", () =>
+    reporting.snapshotSummary(s.report, s.meta.taken_at, before && { id: p.id, report: before.report }),
+  );
+  out.same_answers = JSON.stringify([d1, e1, summary]) === JSON.stringify([d2, e2, s2]);
+  await store.close();
+  await db.close();
   process.stdout.write(`${JSON.stringify(out)}\n`);
   process.exit(0);
 }
@@ -281,8 +327,10 @@ async function orchestrate() {
           const extra = ["--store", kind, "--takes", takes];
           if (kind === "pg") extra.push("--db", pg.url);
           const server = (await child("server", [...args, ...extra])).value;
+          const queries =
+            kind === "pg" ? (await child("queries", [...args, "--db", pg.url])).value : undefined;
           const after = (await child("floor", args)).value;
-          results.push({ size, store: kind, floor: [before, after], server, load: os.loadavg() });
+          results.push({ size, store: kind, floor: [before, after], server, queries, load: os.loadavg() });
           process.stderr.write(`${size} ${kind}: done\n`);
         }
       } finally {
@@ -321,8 +369,29 @@ async function orchestrate() {
       `| ${r.size.toLocaleString("en-US")} | ${r.store} | ${s(floorMs)} (${s(parseMs)}) / ${mb(floorRss)} | ${s(first.ms)} (${s(first.ms_fetch)}, ${s(first.ms_take - first.ms_fetch)}) | ${x(first.ms, floorMs)} / ${x(first.rss_peak_so_far, floorRss)} | ${x(first.ms, parseMs)} | ${rest.map((t) => s(t.ms)).join(", ")} | ${rest.map((t) => mb(t.rss_peak_so_far)).join(", ")} | ${[q.summary, q.diff, q.domain, q.expiring].map(s).join(" / ")} | ${r.load.map((l) => l.toFixed(2)).join(" ")} |`,
     );
   }
+  const fresh = [
+    "| contracts | step (fresh process, PostgreSQL store) | s | peak RSS MB after | peak / floor peak |",
+    "|---|---|---|---|---|",
+  ];
+  for (const r of results) {
+    if (!r.queries) continue;
+    const floorRss = (r.floor[0].rss_peak + r.floor[1].rss_peak) / 2;
+    fresh.push(
+      `| ${r.size.toLocaleString("en-US")} | (start) | | ${mb(r.queries.rss_start)} | ${x(r.queries.rss_start, floorRss)} |`,
+    );
+    for (const q of r.queries.steps) {
+      fresh.push(
+        `| ${r.size.toLocaleString("en-US")} | ${q.name}${q.total === undefined ? "" : ` (total ${q.total})`} | ${s(q.ms)} | ${mb(q.rss_peak)} | ${x(q.rss_peak, floorRss)} |`,
+      );
+    }
+    fresh.push(
+      `| ${r.size.toLocaleString("en-US")} | same answers both ways | ${r.queries.same_answers} | | |`,
+    );
+  }
   process.stdout.write(
-    `Reporting vs floor (${machine.node}, ${machine.cpu} × ${machine.cpus}, ${machine.memory_gib} GiB)\n\n${lines.join("\n")}\n`,
+    `Reporting vs floor (${machine.node}, ${machine.cpu} × ${machine.cpus}, ${machine.memory_gib} GiB)\n\n${lines.join("\n")}\n${
+      fresh.length > 2 ? `\n${fresh.join("\n")}\n` : ""
+    }`,
   );
 }
 
@@ -330,4 +399,5 @@ const role = option("role", "main");
 if (role === "sandbox") await runSandbox();
 else if (role === "floor") await runFloor();
 else if (role === "server") await runServer();
+else if (role === "queries") await runQueries();
 else await orchestrate();

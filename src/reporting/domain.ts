@@ -1,6 +1,12 @@
 import { domainToASCII } from "node:url";
 import { normaliseDnsName } from "../schemas/primitives.js";
-import { type ContractStatus, forEachContract, type Reporting, statusOf } from "./model.js";
+import {
+  type ContractStatus,
+  forEachContract,
+  type Reporting,
+  type ReportingContract,
+  statusOf,
+} from "./model.js";
 
 export interface DomainMatch {
   acme_contract_id: number;
@@ -50,42 +56,69 @@ function parentOf(name: string): string | undefined {
  * Throws with a readable reason when `domain` is not a DNS name. One pass over all SANs.
  */
 export function findContractsForDomain(report: Reporting, domain: string, nowMs: number): DomainCoverage {
+  const targets = domainTargets(domain);
+  const matches: DomainMatch[] = [];
+  forEachContract(report, (contract, accountId) => {
+    const found = sanCovering(contract.sans, targets);
+    if (found) matches.push(domainMatch(contract, accountId, found, nowMs));
+  });
+  return { domain: targets.target, matches: sortMatches(matches) };
+}
+
+/** What a domain is compared as: the name itself and, unless it is a wildcard or one label, `*.parent`. */
+export interface DomainTargets {
+  target: string;
+  wildcardTarget: string | undefined;
+}
+
+/** The comparable forms of a queried domain; throws with a readable reason when it is not a DNS name. */
+export function domainTargets(domain: string): DomainTargets {
   const parsed = normaliseDnsName(domain);
   if (!parsed.ok) throw new Error(`"${domain.slice(0, 80)}" ${parsed.reason}`);
   const target = parsed.value;
   const parent = target.startsWith("*.") ? undefined : parentOf(target);
-  const wildcardTarget = parent === undefined ? undefined : `*.${parent}`;
-  const matches: DomainMatch[] = [];
-  forEachContract(report, (contract, accountId) => {
-    let found: { san: string; match: "exact" | "wildcard" } | undefined;
-    for (const san of contract.sans) {
-      const name = comparableName(san);
-      if (name === target) {
-        found = { san, match: "exact" };
-        break;
-      }
-      if (found === undefined && name === wildcardTarget) found = { san, match: "wildcard" };
-    }
-    if (found) {
-      matches.push({
-        acme_contract_id: contract.acme_contract_id,
-        account_id: accountId,
-        product_name_id: contract.product_name_id,
-        san: found.san,
-        match: found.match,
-        valid_till: contract.valid_till,
-        date_canceled: contract.date_canceled,
-        status: statusOf(contract, nowMs),
-      });
-    }
-  });
-  // Usable coverage first: active, then expired, then canceled; exact before wildcard; then by id.
+  return { target, wildcardTarget: parent === undefined ? undefined : `*.${parent}` };
+}
+
+/** The SAN of a contract that covers the target: an exact one first, else the first wildcard. */
+export function sanCovering(
+  sans: readonly string[],
+  { target, wildcardTarget }: DomainTargets,
+): { san: string; match: "exact" | "wildcard" } | undefined {
+  let found: { san: string; match: "exact" | "wildcard" } | undefined;
+  for (const san of sans) {
+    const name = comparableName(san);
+    if (name === target) return { san, match: "exact" };
+    if (found === undefined && name === wildcardTarget) found = { san, match: "wildcard" };
+  }
+  return found;
+}
+
+export function domainMatch(
+  contract: Pick<ReportingContract, "acme_contract_id" | "product_name_id" | "valid_till" | "date_canceled">,
+  accountId: number,
+  found: { san: string; match: "exact" | "wildcard" },
+  nowMs: number,
+): DomainMatch {
+  return {
+    acme_contract_id: contract.acme_contract_id,
+    account_id: accountId,
+    product_name_id: contract.product_name_id,
+    san: found.san,
+    match: found.match,
+    valid_till: contract.valid_till,
+    date_canceled: contract.date_canceled,
+    status: statusOf(contract, nowMs),
+  };
+}
+
+/** Usable coverage first: active, then expired, then canceled; exact before wildcard; then by id (stable). */
+export function sortMatches(matches: DomainMatch[]): DomainMatch[] {
   const rank: Record<ContractStatus, number> = { active: 0, expired: 1, canceled: 2 };
-  matches.sort(
+  return matches.sort(
     (a, b) =>
       rank[a.status] - rank[b.status] ||
       (a.match === b.match ? 0 : a.match === "exact" ? -1 : 1) ||
       a.acme_contract_id - b.acme_contract_id,
   );
-  return { domain: target, matches };
 }

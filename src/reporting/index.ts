@@ -20,6 +20,17 @@ export {
 } from "./model.js";
 export { PgSnapshotStore, type PgSnapshotStoreOptions, SNAPSHOT_CHANNEL } from "./pg-store.js";
 export {
+  accountReport,
+  type DomainPage,
+  type DomainQuery,
+  domainPage,
+  type ExpiringPage,
+  type ExpiringQuery,
+  expiringPage,
+  type SnapshotSummary,
+  snapshotSummary,
+} from "./queries.js";
+export {
   DEFAULT_RETENTION,
   FileSnapshotStore,
   type RecordResult,

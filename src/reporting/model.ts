@@ -62,7 +62,10 @@ export function timeOf(value: string | null | undefined): number {
   return typeof value === "string" ? parseTimestamp(value) : Number.NaN;
 }
 
-export function statusOf(contract: ReportingContract, nowMs: number): ContractStatus {
+export function statusOf(
+  contract: Pick<ReportingContract, "date_canceled" | "valid_till">,
+  nowMs: number,
+): ContractStatus {
   if (contract.date_canceled) return "canceled";
   const till = timeOf(contract.valid_till);
   return till <= nowMs ? "expired" : "active";

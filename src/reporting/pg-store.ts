@@ -4,8 +4,26 @@ import { gunzip } from "node:zlib";
 import type { Client, Notification } from "pg";
 import type { Logger } from "pino";
 import type { Database } from "../state/database.js";
-import type { Reporting, Snapshot, SnapshotMeta } from "./model.js";
-import { snapshotId } from "./model.js";
+import {
+  comparableName,
+  type DomainMatch,
+  domainMatch,
+  domainTargets,
+  sanCovering,
+  sortMatches,
+} from "./domain.js";
+import type { ExpiringContract } from "./expiring.js";
+import type { Reporting, ReportingContract, Snapshot, SnapshotMeta } from "./model.js";
+import { DAY_MS, daysUntil, forEachContract, ownerOf, snapshotId, timeOf } from "./model.js";
+import {
+  type DomainPage,
+  type DomainQuery,
+  type ExpiringPage,
+  type ExpiringQuery,
+  pageOfMatches,
+  type SnapshotSummary,
+  subaccountChanges,
+} from "./queries.js";
 import {
   DEFAULT_RETENTION,
   parseStoredReport,
@@ -17,6 +35,7 @@ import {
   type StoreListener,
   storeScope,
 } from "./store.js";
+import { summarizeReport } from "./summary.js";
 
 const gunzipAsync = promisify(gunzip);
 
@@ -53,6 +72,83 @@ interface Announcement {
 }
 
 const META_COLUMNS = "id, taken_at, checked_at, hash, counts, bytes";
+/** contracts written per INSERT (one JSON parameter each) */
+const CONTRACT_BATCH = 10_000;
+
+/** A contract as its dcpm_snapshot_contracts row, before JSON. */
+interface ContractRow {
+  ord: number;
+  account_id: number;
+  contract_id: number;
+  product_name_id: string;
+  valid_till: string;
+  /** timeOf(valid_till); null when unreadable (NaN: never expiring, never expired, as in model.ts) */
+  till_ms: number | null;
+  date_canceled: string | null;
+  canceled: boolean;
+  created_at: string | null;
+  sans: string[];
+  names: string[];
+}
+
+/**
+ * What the snapshot row keeps besides the report: its summary without a previous (JSON text) and its subaccount
+ * ids, sorted; `takenAt` is the row's taken_at, the instant the summary measures from.
+ */
+function derived(report: Reporting, takenAt: string): { summary: string; accounts: number[] } {
+  const accounts = new Set<number>();
+  forEachContract(report, (_, owner) => accounts.add(owner));
+  return {
+    summary: JSON.stringify(summarizeReport(report, { nowMs: Date.parse(takenAt) })),
+    accounts: [...accounts].sort((a, b) => a - b),
+  };
+}
+
+/** Writes a report's contracts as rows of snapshot `id`, in report order (`ord`), in the caller's transaction. */
+async function insertContracts(
+  client: import("pg").PoolClient,
+  scope: string,
+  id: string,
+  report: Reporting,
+): Promise<void> {
+  let batch: ContractRow[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const json = JSON.stringify(batch);
+    batch = [];
+    await client.query(
+      `INSERT INTO dcpm_snapshot_contracts (scope, snapshot_id, ord, account_id, contract_id, product_name_id,
+         valid_till, till_ms, date_canceled, canceled, created_at, sans, names)
+       SELECT $1, $2, r.ord, r.account_id, r.contract_id, r.product_name_id, r.valid_till, r.till_ms,
+              r.date_canceled, r.canceled, r.created_at, r.sans, r.names
+         FROM json_to_recordset($3::json) AS r(ord integer, account_id bigint, contract_id bigint,
+              product_name_id text, valid_till text, till_ms double precision, date_canceled text,
+              canceled boolean, created_at text, sans text[], names text[])`,
+      [scope, id, json],
+    );
+  };
+  let ord = 0;
+  for (const account of report.accounts) {
+    for (const c of account.acme) {
+      const till = timeOf(c.valid_till);
+      batch.push({
+        ord: ord++,
+        account_id: ownerOf(c, account.account_id),
+        contract_id: c.acme_contract_id,
+        product_name_id: c.product_name_id,
+        valid_till: c.valid_till,
+        till_ms: Number.isNaN(till) ? null : till,
+        date_canceled: c.date_canceled ?? null,
+        canceled: Boolean(c.date_canceled),
+        created_at: typeof c.created_at === "string" ? c.created_at : null,
+        sans: c.sans,
+        names: c.sans.map(comparableName),
+      });
+      if (batch.length >= CONTRACT_BATCH) await flush();
+    }
+  }
+  await flush();
+}
 
 function toMeta(row: Row): SnapshotMeta {
   return {
@@ -166,6 +262,166 @@ export class PgSnapshotStore implements SnapshotStore {
     return { meta, report };
   }
 
+  async expiring(id: string, query: ExpiringQuery): Promise<ExpiringPage | undefined> {
+    if (!(await this.indexed(id))) return undefined;
+    const { nowMs } = query;
+    const values = [this.scope, id, nowMs, nowMs + query.days * DAY_MS, query.accountId ?? null];
+    // as expiringContracts: not canceled, nowMs < till <= nowMs + days; soonest first, then by id, then report order
+    const where = `scope = $1 AND snapshot_id = $2 AND NOT canceled AND till_ms > $3 AND till_ms <= $4
+                   AND ($5::bigint IS NULL OR account_id = $5::bigint)`;
+    const [count, rows] = await Promise.all([
+      this.db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM dcpm_snapshot_contracts WHERE ${where}`,
+        values,
+      ),
+      this.db.query<{
+        account_id: string;
+        contract_id: string;
+        product_name_id: string;
+        valid_till: string;
+        till_ms: number;
+        san_count: number;
+        sans: string[];
+      }>(
+        `SELECT account_id, contract_id, product_name_id, valid_till, till_ms, cardinality(sans) AS san_count,
+                sans[1:$6::int] AS sans
+           FROM dcpm_snapshot_contracts WHERE ${where}
+          ORDER BY till_ms, contract_id, ord OFFSET $7 LIMIT $8`,
+        [...values, query.sanPreview ?? 3, query.offset, query.limit],
+      ),
+    ]);
+    const contracts: ExpiringContract[] = rows.map((r) => ({
+      acme_contract_id: Number(r.contract_id),
+      account_id: Number(r.account_id),
+      product_name_id: r.product_name_id,
+      valid_till: r.valid_till,
+      days_left: daysUntil(r.till_ms, nowMs),
+      san_count: r.san_count,
+      sans: r.sans ?? [],
+    }));
+    return { total: Number(count[0]?.n ?? 0), contracts };
+  }
+
+  async findDomain(id: string, domain: string, query: DomainQuery): Promise<DomainPage | undefined> {
+    const targets = domainTargets(domain);
+    if (!(await this.indexed(id))) return undefined;
+    const names = targets.wildcardTarget ? [targets.target, targets.wildcardTarget] : [targets.target];
+    // the GIN index on names narrows to contracts with a SAN equal to either form; which SAN covers, the
+    // status and the order are then decided exactly as findContractsForDomain does
+    const rows = await this.db.query<{
+      account_id: string;
+      contract_id: string;
+      product_name_id: string;
+      valid_till: string;
+      date_canceled: string | null;
+      sans: string[];
+    }>(
+      // MATERIALIZED: the names index first (a few rows in every snapshot), never the snapshot's whole key range,
+      // which the planner prefers when its statistics are stale (300k contracts: 6 ms against 175 ms)
+      `WITH named AS MATERIALIZED (
+         SELECT scope, snapshot_id, ord, account_id, contract_id, product_name_id, valid_till, date_canceled, sans
+           FROM dcpm_snapshot_contracts WHERE names && $3::text[])
+       SELECT account_id, contract_id, product_name_id, valid_till, date_canceled, sans
+         FROM named WHERE scope = $1 AND snapshot_id = $2 ORDER BY ord`,
+      [this.scope, id, names],
+    );
+    const matches: DomainMatch[] = [];
+    for (const r of rows) {
+      const found = sanCovering(r.sans, targets);
+      if (!found) continue;
+      const contract = {
+        acme_contract_id: Number(r.contract_id),
+        product_name_id: r.product_name_id,
+        valid_till: r.valid_till,
+        date_canceled: r.date_canceled,
+      };
+      matches.push(domainMatch(contract, Number(r.account_id), found, query.nowMs));
+    }
+    return pageOfMatches(targets.target, sortMatches(matches), query);
+  }
+
+  async summary(id: string): Promise<SnapshotSummary | undefined> {
+    if (!(await this.indexed(id))) return undefined;
+    const stored = await this.db.query<{ summary: SnapshotSummary["summary"]; accounts: string[] }>(
+      "SELECT summary, accounts FROM dcpm_snapshots WHERE scope = $1 AND id = $2",
+      [this.scope, id],
+    );
+    const row = stored[0];
+    if (!row) return undefined;
+    const before = await this.previous(id);
+    if (!before || !(await this.indexed(before.id))) return { summary: row.summary };
+    const previous = await this.db.query<{ accounts: string[] }>(
+      "SELECT accounts FROM dcpm_snapshots WHERE scope = $1 AND id = $2",
+      [this.scope, before.id],
+    );
+    if (!previous[0]) return { summary: row.summary };
+    const changes = subaccountChanges(row.accounts.map(Number), previous[0].accounts.map(Number));
+    return { summary: { ...row.summary, subaccount_changes: changes }, previous_id: before.id };
+  }
+
+  async accountReport(id: string, accountId: number): Promise<Reporting | undefined> {
+    if (!(await this.indexed(id))) return undefined;
+    const rows = await this.db.query<{
+      contract_id: string;
+      product_name_id: string;
+      valid_till: string;
+      date_canceled: string | null;
+      created_at: string | null;
+      sans: string[];
+    }>(
+      `SELECT contract_id, product_name_id, valid_till, date_canceled, created_at, sans
+         FROM dcpm_snapshot_contracts WHERE scope = $1 AND snapshot_id = $2 AND account_id = $3 ORDER BY ord`,
+      [this.scope, id, accountId],
+    );
+    const acme: ReportingContract[] = rows.map((r) => ({
+      product_name_id: r.product_name_id,
+      account_id: accountId,
+      sans: r.sans,
+      acme_contract_id: Number(r.contract_id),
+      valid_till: r.valid_till,
+      created_at: r.created_at as string,
+      date_canceled: r.date_canceled,
+    }));
+    return { accounts: acme.length ? [{ account_id: accountId, acme }] : [] };
+  }
+
+  /**
+   * Whether snapshot `id` exists with its contract rows written; a snapshot recorded before those rows existed
+   * (or by an older replica) gets them now, from its stored report, once.
+   */
+  private async indexed(id: string): Promise<boolean> {
+    const rows = await this.db.query<{ contracts_indexed: boolean }>(
+      "SELECT contracts_indexed FROM dcpm_snapshots WHERE scope = $1 AND id = $2",
+      [this.scope, id],
+    );
+    const row = rows[0];
+    if (!row) return false;
+    if (row.contracts_indexed) return true;
+    const snapshot = await this.read(id);
+    if (!snapshot) return false;
+    return this.db.transaction(async (client) => {
+      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [
+        `dcpm_snapshot_contracts:${this.scope}:${id}`,
+      ]);
+      const again = await client.query<{ contracts_indexed: boolean }>(
+        "SELECT contracts_indexed FROM dcpm_snapshots WHERE scope = $1 AND id = $2 FOR UPDATE",
+        [this.scope, id],
+      );
+      const current = again.rows[0];
+      if (!current) return false;
+      if (current.contracts_indexed) return true;
+      await insertContracts(client, this.scope, id, snapshot.report);
+      const extra = derived(snapshot.report, snapshot.meta.taken_at);
+      await client.query(
+        `UPDATE dcpm_snapshots SET contracts_indexed = true, summary = $3, accounts = $4
+          WHERE scope = $1 AND id = $2`,
+        [this.scope, id, extra.summary, extra.accounts],
+      );
+      this.logger?.debug({ snapshot: id }, "reporting snapshot contracts indexed");
+      return true;
+    });
+  }
+
   take(fetch: () => Promise<Reporting>): Promise<RecordResult> {
     if (!this.inflightTake) {
       this.inflightTake = (async () => {
@@ -217,11 +473,24 @@ export class PgSnapshotStore implements SnapshotStore {
           counts: prepared.counts,
           bytes: prepared.bytes,
         };
+        const extra = derived(report, meta.taken_at);
         await client.query(
-          `INSERT INTO dcpm_snapshots (scope, id, taken_at, checked_at, hash, counts, bytes, data)
-           VALUES ($1, $2, $3, $3, $4, $5, $6, $7)`,
-          [this.scope, id, meta.taken_at, meta.hash, JSON.stringify(meta.counts), meta.bytes, data],
+          `INSERT INTO dcpm_snapshots (scope, id, taken_at, checked_at, hash, counts, bytes, data, contracts_indexed,
+             summary, accounts)
+           VALUES ($1, $2, $3, $3, $4, $5, $6, $7, true, $8, $9)`,
+          [
+            this.scope,
+            id,
+            meta.taken_at,
+            meta.hash,
+            JSON.stringify(meta.counts),
+            meta.bytes,
+            data,
+            extra.summary,
+            extra.accounts,
+          ],
         );
+        await insertContracts(client, this.scope, id, report);
         event = previous ? { meta, created: true, previous } : { meta, created: true };
         // the report as given (lists ordered, keys as DigiCert sent them; see prepareReport)
         this.remember(id, report);

@@ -18,6 +18,17 @@ import {
   type SnapshotMeta,
   snapshotId,
 } from "./model.js";
+import {
+  accountReport,
+  type DomainPage,
+  type DomainQuery,
+  domainPage,
+  type ExpiringPage,
+  type ExpiringQuery,
+  expiringPage,
+  type SnapshotSummary,
+  snapshotSummary,
+} from "./queries.js";
 
 const gunzipAsync = promisify(gunzip);
 
@@ -59,8 +70,9 @@ export type StoreListener = (event: RecordResult) => void;
 
 /**
  * Where reporting snapshots live: files (the default, FileSnapshotStore) or PostgreSQL (PgSnapshotStore, with
- * DATABASE_URL, shared by replicas). Both pass test/reporting/store-contract.test.ts. Queries need at most two
- * snapshots' reports at once (summary with its previous, a diff); the list holds descriptions only.
+ * DATABASE_URL, shared by replicas). Both pass test/reporting/store-contract.test.ts. The expiry, domain and
+ * summary queries are the store's own (PostgreSQL answers them from per-contract rows, without a report); a
+ * diff needs two snapshots' reports; the list holds descriptions only.
  */
 export interface SnapshotStore {
   /** for messages and logs: the folder, or PostgreSQL's host:port/database */
@@ -77,6 +89,23 @@ export interface SnapshotStore {
    * same canonicalText.
    */
   read(id: string): Promise<Snapshot | undefined>;
+  /**
+   * list_expiring_contracts' page of snapshot `id`: exactly expiringPage over its report; undefined when the
+   * snapshot is unknown or damaged. PostgreSQL answers from its per-contract rows, without the report.
+   */
+  expiring(id: string, query: ExpiringQuery): Promise<ExpiringPage | undefined>;
+  /**
+   * find_contracts_for_domain's answer for snapshot `id`: exactly domainPage over its report (it throws the same
+   * way for a domain that is not a DNS name); undefined when the snapshot is unknown or damaged.
+   */
+  findDomain(id: string, domain: string, query: DomainQuery): Promise<DomainPage | undefined>;
+  /**
+   * The summary of snapshot `id`: exactly snapshotSummary over its report and the previous snapshot's (when that
+   * one still exists and reads); undefined when `id` is unknown or damaged. PostgreSQL stores it at record time.
+   */
+  summary(id: string): Promise<SnapshotSummary | undefined>;
+  /** accountReport of snapshot `id` (one subaccount's contracts); undefined when unknown or damaged. */
+  accountReport(id: string, accountId: number): Promise<Reporting | undefined>;
   /** Fetches with `fetch` and records; concurrent calls in one process share one fetch. */
   take(fetch: () => Promise<Reporting>): Promise<RecordResult>;
   /**
@@ -314,6 +343,33 @@ export class FileSnapshotStore implements SnapshotStore {
     const snapshot = { meta, report };
     this.remember(snapshot);
     return snapshot;
+  }
+
+  async expiring(id: string, query: ExpiringQuery): Promise<ExpiringPage | undefined> {
+    const snapshot = await this.read(id);
+    return snapshot && expiringPage(snapshot.report, query);
+  }
+
+  async findDomain(id: string, domain: string, query: DomainQuery): Promise<DomainPage | undefined> {
+    const snapshot = await this.read(id);
+    return snapshot && domainPage(snapshot.report, domain, query);
+  }
+
+  async summary(id: string): Promise<SnapshotSummary | undefined> {
+    const snapshot = await this.read(id);
+    if (!snapshot) return undefined;
+    const before = await this.previous(id);
+    const previous = before ? await this.read(before.id) : undefined;
+    return snapshotSummary(
+      snapshot.report,
+      snapshot.meta.taken_at,
+      previous && { id: previous.meta.id, report: previous.report },
+    );
+  }
+
+  async accountReport(id: string, accountId: number): Promise<Reporting | undefined> {
+    const snapshot = await this.read(id);
+    return snapshot && accountReport(snapshot.report, accountId);
   }
 
   /**

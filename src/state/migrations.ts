@@ -32,4 +32,33 @@ export const MIGRATIONS: readonly string[] = [
      updated_at timestamptz NOT NULL,
      allowed boolean NOT NULL
    );`,
+  // 4: one row per contract of each snapshot, written with it, so expiry and domain queries read only the rows
+  // they need. `names` holds each SAN in comparable form (lower case, punycode, no trailing dot; see domain.ts).
+  // With them, on the snapshot's row: its summary (summarizeReport without a previous; json keeps key order) and
+  // its subaccount ids (sorted), for the summary's subaccount changes. Snapshots recorded before this (or by an
+  // older replica) have contracts_indexed false: rows, summary and ids are written from the stored report the
+  // first time a query needs them.
+  `ALTER TABLE dcpm_snapshots ADD COLUMN contracts_indexed boolean NOT NULL DEFAULT false,
+     ADD COLUMN summary json, ADD COLUMN accounts bigint[];
+   CREATE TABLE dcpm_snapshot_contracts (
+     scope text NOT NULL,
+     snapshot_id text NOT NULL,
+     ord integer NOT NULL,
+     account_id bigint NOT NULL,
+     contract_id bigint NOT NULL,
+     product_name_id text NOT NULL,
+     valid_till text NOT NULL,
+     till_ms double precision,
+     date_canceled text,
+     canceled boolean NOT NULL,
+     created_at text,
+     sans text[] NOT NULL,
+     names text[] NOT NULL,
+     PRIMARY KEY (scope, snapshot_id, ord),
+     FOREIGN KEY (scope, snapshot_id) REFERENCES dcpm_snapshots (scope, id) ON DELETE CASCADE
+   );
+   CREATE INDEX dcpm_snapshot_contracts_expiry ON dcpm_snapshot_contracts (scope, snapshot_id, till_ms)
+     WHERE NOT canceled;
+   CREATE INDEX dcpm_snapshot_contracts_account ON dcpm_snapshot_contracts (scope, snapshot_id, account_id);
+   CREATE INDEX dcpm_snapshot_contracts_names ON dcpm_snapshot_contracts USING gin (names);`,
 ];

@@ -3,10 +3,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
+  accountReport,
+  type DomainQuery,
+  domainPage,
+  type ExpiringQuery,
+  expiringPage,
   FileSnapshotStore,
+  normaliseReport,
   PgSnapshotStore,
+  type Reporting,
   type RetentionPolicy,
   type SnapshotStore,
+  snapshotSummary,
 } from "../../src/reporting/index.js";
 import { Database } from "../../src/state/database.js";
 import { startPostgres, type TestPostgres } from "../helpers/postgres.js";
@@ -33,6 +41,8 @@ interface Backend {
   reset(): Promise<void>;
   open(now: () => number, options?: OpenOptions): SnapshotStore;
   tearDown(): Promise<void>;
+  /** the PostgreSQL backend's database, for checks of its tables */
+  db?: () => Database;
 }
 
 function filesBackend(): Backend {
@@ -70,7 +80,7 @@ function postgresBackend(): Backend {
     },
     async reset() {
       for (const s of stores.splice(0)) await s.close();
-      await db?.query("TRUNCATE dcpm_snapshots");
+      await db?.query("TRUNCATE dcpm_snapshots CASCADE");
     },
     open: (now, o = {}) => {
       const store = new PgSnapshotStore({
@@ -83,6 +93,7 @@ function postgresBackend(): Backend {
       stores.push(store);
       return store;
     },
+    db: () => db as Database,
     async tearDown() {
       for (const s of stores.splice(0)) await s.close();
       await db?.close();
@@ -216,5 +227,250 @@ describe.each([filesBackend(), postgresBackend()])("snapshot store contract: $na
     const results = await Promise.allSettled([store.take(failing), store.take(failing)]);
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
     expect(await store.list()).toEqual([]);
+  });
+
+  describe("queries", () => {
+    const at = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
+    const DAY = 24 * HOUR;
+    const QUERY_NOW = T0 + HOUR;
+    /** exact, wildcard, IDN, upper case and trailing-dot SANs; canceled, expired, boundary and tied contracts */
+    const queryReport = (): Reporting => {
+      const paged = Array.from({ length: 60 }, (_, i) =>
+        contract({
+          acme_contract_id: 100 + i,
+          account_id: i % 2 === 0 ? 10 : 20,
+          valid_till: at(T0 + (i + 2) * 12 * HOUR),
+          date_canceled: i % 7 === 3 ? at(T0 - DAY) : null,
+          sans: [`host${i}.paged.example.org`, ...(i % 5 === 0 ? ["*.paged.example.org"] : [])],
+        }),
+      );
+      return report([
+        contract({
+          acme_contract_id: 7,
+          account_id: 10,
+          sans: ["*.Example.com", "example.com"],
+          valid_till: at(T0 + 5 * DAY),
+        }),
+        contract({
+          acme_contract_id: 2,
+          account_id: 10,
+          sans: ["shop.example.com"],
+          valid_till: at(T0 + 5 * DAY),
+        }),
+        contract({
+          acme_contract_id: 3,
+          account_id: 20,
+          sans: ["*.example.com."],
+          valid_till: at(T0 + 10 * DAY),
+          date_canceled: at(T0 - 3 * DAY),
+        }),
+        contract({
+          acme_contract_id: 4,
+          account_id: 20,
+          sans: ["bücher.example.com", "a.b.example.com"],
+          valid_till: at(T0 + 40 * DAY),
+        }),
+        contract({
+          acme_contract_id: 5,
+          account_id: 30,
+          sans: ["SHOP.example.com"],
+          valid_till: at(T0 - 2 * DAY),
+        }),
+        contract({
+          acme_contract_id: 6,
+          account_id: 30,
+          sans: ["a.example.net", "b.example.net", "c.example.net", "d.example.net", "e.example.net"],
+          valid_till: at(QUERY_NOW + 30 * DAY),
+        }),
+        contract({
+          acme_contract_id: 8,
+          account_id: 30,
+          sans: ["now.example.net"],
+          valid_till: at(QUERY_NOW),
+        }),
+        contract({
+          acme_contract_id: 9,
+          account_id: 10,
+          sans: ["late.example.net"],
+          valid_till: at(T0 + 400 * DAY),
+        }),
+        ...paged,
+      ]);
+    };
+    const windows: ExpiringQuery[] = [
+      { days: 1, nowMs: QUERY_NOW, offset: 0, limit: 50 },
+      { days: 7, nowMs: QUERY_NOW, offset: 0, limit: 50 },
+      { days: 30, nowMs: QUERY_NOW, offset: 0, limit: 50 },
+      { days: 30, nowMs: QUERY_NOW, offset: 0, limit: 50, accountId: 20 },
+      { days: 30, nowMs: QUERY_NOW, offset: 10, limit: 7, sanPreview: 1 },
+      { days: 365, nowMs: QUERY_NOW, offset: 0, limit: 200 },
+      { days: 3650, nowMs: QUERY_NOW, offset: 45, limit: 10, sanPreview: 5 },
+      { days: 30, nowMs: QUERY_NOW, offset: 500, limit: 10 },
+      { days: 30, nowMs: QUERY_NOW, offset: 0, limit: 50, accountId: 99 },
+    ];
+    const domains: [string, DomainQuery][] = [
+      ["example.com", { nowMs: QUERY_NOW, limit: 50 }],
+      ["shop.example.com", { nowMs: QUERY_NOW, limit: 50 }],
+      ["SHOP.Example.com.", { nowMs: QUERY_NOW, limit: 1 }],
+      ["a.example.com", { nowMs: QUERY_NOW, limit: 50 }],
+      ["a.example.com", { nowMs: QUERY_NOW, limit: 50, includeCanceled: false }],
+      ["*.example.com", { nowMs: QUERY_NOW, limit: 50 }],
+      ["xn--bcher-kva.example.com", { nowMs: QUERY_NOW, limit: 50 }],
+      ["bücher.example.com", { nowMs: QUERY_NOW, limit: 50 }],
+      ["a.b.example.com", { nowMs: QUERY_NOW, limit: 50 }],
+      ["x.a.b.example.com", { nowMs: QUERY_NOW, limit: 50 }],
+      ["host3.paged.example.org", { nowMs: QUERY_NOW, limit: 50, includeCanceled: false }],
+      ["other.paged.example.org", { nowMs: T0 + 20 * DAY, limit: 5 }],
+      ["nothing.example.org", { nowMs: QUERY_NOW, limit: 50 }],
+    ];
+
+    it("answers the expiry query exactly as expiringPage over the report", async () => {
+      const given = queryReport();
+      const { meta } = await open().record(clone(given));
+      const stored = normaliseReport(given);
+      const store = open();
+      for (const query of windows) {
+        expect(await store.expiring(meta.id, query), JSON.stringify(query)).toEqual(
+          expiringPage(stored, query),
+        );
+      }
+      // the reference itself, on a few points: the boundary, ties by id, the canceled and the expired left out
+      const month = await store.expiring(meta.id, { days: 30, nowMs: QUERY_NOW, offset: 0, limit: 200 });
+      expect(month?.contracts.slice(0, 3).map((c) => c.acme_contract_id)).toEqual([100, 101, 102]);
+      expect(month?.contracts.map((c) => c.acme_contract_id)).toContain(6);
+      expect(month?.contracts.map((c) => c.acme_contract_id)).not.toContain(103);
+      expect(month?.contracts.map((c) => c.acme_contract_id)).not.toContain(8);
+      const week = await store.expiring(meta.id, windows[1] as ExpiringQuery);
+      expect(week?.contracts.filter((c) => c.days_left === 4).map((c) => c.acme_contract_id)).toEqual([
+        107, 2, 7, 108,
+      ]);
+      expect((await store.expiring(meta.id, windows[4] as ExpiringQuery))?.contracts[0]?.sans).toHaveLength(
+        1,
+      );
+      expect(await store.expiring("20200101T000000Z-00000000", windows[0] as ExpiringQuery)).toBeUndefined();
+    });
+
+    it("answers the domain query exactly as domainPage over the report", async () => {
+      const given = queryReport();
+      const { meta } = await open().record(clone(given));
+      const stored = normaliseReport(given);
+      const store = open();
+      for (const [domain, query] of domains) {
+        expect(await store.findDomain(meta.id, domain, query), domain).toEqual(
+          domainPage(stored, domain, query),
+        );
+      }
+      const wildcard = await store.findDomain(meta.id, "a.example.com", { nowMs: QUERY_NOW, limit: 50 });
+      expect(wildcard?.matches.map((m) => [m.acme_contract_id, m.san, m.match, m.status])).toEqual([
+        [7, "*.Example.com", "wildcard", "active"],
+        [3, "*.example.com.", "wildcard", "canceled"],
+      ]);
+      const shop = await store.findDomain(meta.id, "SHOP.Example.com.", { nowMs: QUERY_NOW, limit: 1 });
+      expect(shop).toMatchObject({ domain: "shop.example.com", total: 4 });
+      expect(shop?.matches.map((m) => [m.acme_contract_id, m.match])).toEqual([[2, "exact"]]);
+      const idn = await store.findDomain(meta.id, "bücher.example.com", { nowMs: QUERY_NOW, limit: 50 });
+      expect(idn?.matches.map((m) => [m.acme_contract_id, m.match])).toEqual([
+        [4, "exact"],
+        [7, "wildcard"],
+        [3, "wildcard"],
+      ]);
+      await expect(
+        store.findDomain(meta.id, "not a domain", { nowMs: QUERY_NOW, limit: 5 }),
+      ).rejects.toThrow();
+      expect(
+        await store.findDomain("20200101T000000Z-00000000", "example.com", { nowMs: QUERY_NOW, limit: 5 }),
+      ).toBeUndefined();
+    });
+
+    it("answers the summary and one subaccount's contracts exactly as over the reports", async () => {
+      const store = open();
+      const firstReport = queryReport();
+      const first = await store.record(clone(firstReport));
+      expect(await open().summary(first.meta.id)).toEqual(
+        snapshotSummary(normaliseReport(firstReport), first.meta.taken_at),
+      );
+      clock += HOUR;
+      // subaccount 30 goes, 40 and 50 come; a contract is canceled
+      const secondReport = report([
+        ...firstReport.accounts.flatMap((a) => a.acme).filter((c) => c.account_id !== 30),
+        contract({ acme_contract_id: 500, account_id: 40, valid_till: at(T0 + 3 * DAY) }),
+        contract({ acme_contract_id: 501, account_id: 50, date_canceled: at(T0) }),
+      ]);
+      const second = await store.record(clone(secondReport));
+      const fresh = open();
+      const answer = await fresh.summary(second.meta.id);
+      expect(answer).toEqual(
+        snapshotSummary(normaliseReport(secondReport), second.meta.taken_at, {
+          id: first.meta.id,
+          report: normaliseReport(firstReport),
+        }),
+      );
+      expect(answer?.previous_id).toBe(first.meta.id);
+      expect(answer?.summary.subaccount_changes).toEqual({
+        appeared_count: 2,
+        appeared: [40, 50],
+        disappeared_count: 1,
+        disappeared: [30],
+      });
+      expect(answer?.summary.totals.contracts).toBe(67);
+      for (const accountId of [10, 20, 40, 30, 99]) {
+        expect(await fresh.accountReport(second.meta.id, accountId), String(accountId)).toEqual(
+          accountReport(normaliseReport(secondReport), accountId),
+        );
+      }
+      expect((await fresh.accountReport(second.meta.id, 20))?.accounts[0]?.acme).toHaveLength(32);
+      expect(await fresh.summary("20200101T000000Z-00000000")).toBeUndefined();
+      expect(await fresh.accountReport("20200101T000000Z-00000000", 10)).toBeUndefined();
+      // once the previous one is gone, the summary has no subaccount changes
+      clock += HOUR;
+      const pruning = open({ retention: { keepLast: 1 } });
+      const third = await pruning.record(clone(firstReport));
+      expect(await open().summary(third.meta.id)).toEqual(
+        snapshotSummary(normaliseReport(firstReport), third.meta.taken_at),
+      );
+    });
+
+    it.runIf(backend.db !== undefined)(
+      "writes contract rows with the snapshot, deletes them with it, backfills older ones",
+      async () => {
+        const db = (backend.db as () => Database)();
+        const rowsOf = async (id: string) =>
+          Number(
+            (
+              await db.query<{ n: string }>(
+                "SELECT count(*) AS n FROM dcpm_snapshot_contracts WHERE snapshot_id = $1",
+                [id],
+              )
+            )[0]?.n,
+          );
+        const store = open({ retention: { keepLast: 1 } });
+        const first = await store.record(clone(SEED_REPORT));
+        expect(await rowsOf(first.meta.id)).toBe(3);
+        clock += HOUR;
+        const given = queryReport();
+        const second = await store.record(clone(given));
+        expect(await rowsOf(first.meta.id)).toBe(0);
+        expect(await rowsOf(second.meta.id)).toBe(68);
+        // as recorded before migration 4 (or by an older replica): no rows, not indexed
+        await db.query("DELETE FROM dcpm_snapshot_contracts WHERE snapshot_id = $1", [second.meta.id]);
+        await db.query(
+          "UPDATE dcpm_snapshots SET contracts_indexed = false, summary = NULL, accounts = NULL WHERE id = $1",
+          [second.meta.id],
+        );
+        const stored = normaliseReport(given);
+        const fresh = open();
+        const [a, b] = await Promise.all([
+          fresh.expiring(second.meta.id, windows[5] as ExpiringQuery),
+          fresh.findDomain(second.meta.id, "a.example.com", { nowMs: QUERY_NOW, limit: 50 }),
+        ]);
+        expect(a).toEqual(expiringPage(stored, windows[5] as ExpiringQuery));
+        expect(b).toEqual(domainPage(stored, "a.example.com", { nowMs: QUERY_NOW, limit: 50 }));
+        expect(await rowsOf(second.meta.id)).toBe(68);
+        const secrets = await db.query(
+          "SELECT 1 FROM dcpm_snapshot_contracts WHERE sans::text LIKE '%parent-key%'",
+        );
+        expect(secrets).toEqual([]);
+      },
+    );
   });
 });

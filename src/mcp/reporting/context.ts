@@ -153,6 +153,41 @@ export class ReportingContext {
     return loaded;
   }
 
+  /**
+   * What `snapshot` resolves `id` to (freshness and errors alike), without reading the report: for queries the
+   * store answers itself (expiring, findDomain, summary). A fresh `latest` costs one description; a stale one a take.
+   */
+  async snapshotMeta(
+    id: string,
+    progress?: Progress,
+  ): Promise<{ meta: SnapshotMeta; refresh_error?: string }> {
+    if (id !== LATEST_ALIAS) {
+      if (!isSnapshotId(id)) return this.snapshot(id, progress);
+      const meta = await this.store.meta(id);
+      if (!meta) return this.snapshot(id, progress);
+      return { meta };
+    }
+    const current = await this.store.latest();
+    if (current && this.now() - Date.parse(current.checked_at) < this.maxAgeMs) return { meta: current };
+    try {
+      return { meta: (await this.take(progress)).meta };
+    } catch (err) {
+      const reason = reasonOf(err);
+      this.deps.logger.warn({ err: reason }, "reporting refresh failed");
+      const fallback = await this.store.latest();
+      if (fallback) return { meta: fallback, refresh_error: reason };
+      throw new McpError(RESOURCE_NOT_FOUND, `no reporting snapshot is available: ${reason}`);
+    }
+  }
+
+  /** The error for a snapshot that is listed but could not be read (removed meanwhile, or damaged). */
+  unreadable(id: string): McpError {
+    return new McpError(
+      RESOURCE_NOT_FOUND,
+      `no snapshot ${id}: it may have been removed by retention; see resources/list or take_reporting_snapshot`,
+    );
+  }
+
   /** The report of the snapshot before `meta`, if it still exists and reads. */
   async previousOf(meta: SnapshotMeta): Promise<Snapshot | undefined> {
     const previous = await this.store.previous(meta.id);

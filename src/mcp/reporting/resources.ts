@@ -2,13 +2,7 @@ import { driftText } from "../../client/answer.js";
 import { DigiCertError } from "../../client/errors.js";
 import { getReporting } from "../../operations/account.js";
 import { getCostReport } from "../../operations/finance.js";
-import {
-  canonicalText,
-  diffReports,
-  renderSummaryMarkdown,
-  summarizeReport,
-  toCsv,
-} from "../../reporting/index.js";
+import { canonicalText, diffReports, renderSummaryMarkdown, toCsv } from "../../reporting/index.js";
 import type { Variables } from "../../sdk/server.js";
 import {
   ErrorCode,
@@ -111,16 +105,13 @@ function registerSnapshotResources(server: McpServer, ctx: ReportingContext): vo
       mimeType: "text/markdown",
     },
     async (uri, variables) => {
-      const snapshot = await ctx.snapshot(one(variables, "snapshot_id"));
-      const previous = await ctx.previousOf(snapshot.meta);
-      const summary = summarizeReport(snapshot.report, {
-        nowMs: Date.parse(snapshot.meta.taken_at),
-        previous: previous?.report,
-      });
-      const text = renderSummaryMarkdown(summary, {
-        snapshot_id: snapshot.meta.id,
-        taken_at: snapshot.meta.taken_at,
-        previous_id: previous?.meta.id,
+      const { meta } = await ctx.snapshotMeta(one(variables, "snapshot_id"));
+      const answer = await ctx.store.summary(meta.id);
+      if (!answer) throw ctx.unreadable(meta.id);
+      const text = renderSummaryMarkdown(answer.summary, {
+        snapshot_id: meta.id,
+        taken_at: meta.taken_at,
+        previous_id: answer.previous_id,
       });
       return { contents: [{ uri: uri.href, mimeType: "text/markdown", text }] };
     },

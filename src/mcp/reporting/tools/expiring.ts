@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { expiringContracts } from "../../../reporting/index.js";
 import { defineTool } from "../../define-tool.js";
 import { progressFor } from "../../progress.js";
 import type { ReportingContext } from "../context.js";
@@ -31,18 +30,25 @@ export const listExpiringContracts = defineTool({
     next_offset: z.number().optional(),
   },
   async run({ days, account_id, snapshot_id, offset, limit }, ctx: ReportingContext, extra) {
-    const snapshot = await ctx.snapshot(snapshot_id ?? "latest", progressFor(extra));
+    const snapshot = await ctx.snapshotMeta(snapshot_id ?? "latest", progressFor(extra));
     const nowMs = ctx.now();
-    const all = expiringContracts(snapshot.report, { days, nowMs, accountId: account_id });
-    const contracts = all.slice(offset, offset + limit);
-    const next = offset + contracts.length < all.length ? offset + contracts.length : undefined;
+    const page = await ctx.store.expiring(snapshot.meta.id, {
+      days,
+      nowMs,
+      accountId: account_id,
+      offset,
+      limit,
+    });
+    if (!page) throw ctx.unreadable(snapshot.meta.id);
+    const { contracts, total } = page;
+    const next = offset + contracts.length < total ? offset + contracts.length : undefined;
     return result(
-      expiringText(contracts, all.length, days, offset, next),
+      expiringText(contracts, total, days, offset, next),
       {
         snapshot_id: snapshot.meta.id,
         as_of: new Date(nowMs).toISOString(),
         days,
-        total: all.length,
+        total,
         offset,
         contracts,
         ...(next === undefined ? {} : { next_offset: next }),

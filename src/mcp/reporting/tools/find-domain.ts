@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { findContractsForDomain as coverageOf } from "../../../reporting/index.js";
 import { defineTool } from "../../define-tool.js";
 import { progressFor } from "../../progress.js";
 import type { ReportingContext } from "../context.js";
@@ -29,14 +28,18 @@ export const findContractsForDomain = defineTool({
     truncated: z.boolean(),
   },
   async run({ domain, snapshot_id, include_canceled, limit }, ctx: ReportingContext, extra) {
-    const snapshot = await ctx.snapshot(snapshot_id ?? "latest", progressFor(extra));
-    const coverage = coverageOf(snapshot.report, domain, ctx.now());
-    const all = include_canceled ? coverage.matches : coverage.matches.filter((m) => m.status !== "canceled");
-    const matches = all.slice(0, limit);
-    const truncated = all.length > matches.length;
+    const snapshot = await ctx.snapshotMeta(snapshot_id ?? "latest", progressFor(extra));
+    const page = await ctx.store.findDomain(snapshot.meta.id, domain, {
+      nowMs: ctx.now(),
+      includeCanceled: include_canceled,
+      limit,
+    });
+    if (!page) throw ctx.unreadable(snapshot.meta.id);
+    const { matches, total } = page;
+    const truncated = total > matches.length;
     return result(
-      domainText(coverage.domain, matches, all.length, snapshot.meta.id),
-      { snapshot_id: snapshot.meta.id, domain: coverage.domain, total: all.length, matches, truncated },
+      domainText(page.domain, matches, total, snapshot.meta.id),
+      { snapshot_id: snapshot.meta.id, domain: page.domain, total, matches, truncated },
       snapshotLinks(ctx, snapshot.meta),
     );
   },

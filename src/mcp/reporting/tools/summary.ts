@@ -1,12 +1,5 @@
 import { z } from "zod";
-import {
-  type Reporting,
-  type ReportingContract,
-  renderSummaryMarkdown,
-  statusOf,
-  summarizeReport,
-} from "../../../reporting/index.js";
-import { ownerOf } from "../../../reporting/model.js";
+import { renderSummaryMarkdown, statusOf, summarizeReport } from "../../../reporting/index.js";
 import { defineTool } from "../../define-tool.js";
 import { progressFor } from "../../progress.js";
 import type { ReportingContext } from "../context.js";
@@ -20,14 +13,6 @@ import {
 } from "../schemas.js";
 import { contractLines } from "../tool-text.js";
 import { result, SAN_PREVIEW, snapshotLinks } from "./shared.js";
-
-function onlyAccount(report: Reporting, accountId: number): Reporting {
-  const acme: ReportingContract[] = [];
-  for (const account of report.accounts) {
-    for (const c of account.acme) if (ownerOf(c, account.account_id) === accountId) acme.push(c);
-  }
-  return { accounts: acme.length ? [{ account_id: accountId, acme }] : [] };
-}
 
 export const reportingSummary = defineTool({
   name: "reporting_summary",
@@ -52,20 +37,22 @@ export const reportingSummary = defineTool({
     refresh_error: z.string().optional(),
   },
   async run({ snapshot_id, account_id, limit }, ctx: ReportingContext, extra) {
-    const snapshot = await ctx.snapshot(snapshot_id ?? "latest", progressFor(extra));
+    const snapshot = await ctx.snapshotMeta(snapshot_id ?? "latest", progressFor(extra));
     const at = Date.parse(snapshot.meta.taken_at);
     const links = snapshotLinks(ctx, snapshot.meta);
     if (account_id === undefined) {
-      const previous = await ctx.previousOf(snapshot.meta);
-      const summary = summarizeReport(snapshot.report, { nowMs: at, previous: previous?.report });
+      const answer = await ctx.store.summary(snapshot.meta.id);
+      if (!answer) throw ctx.unreadable(snapshot.meta.id);
+      const { summary } = answer;
       const text = renderSummaryMarkdown(summary, {
         snapshot_id: snapshot.meta.id,
         taken_at: snapshot.meta.taken_at,
-        previous_id: previous?.meta.id,
+        previous_id: answer.previous_id,
       });
       return result(text, { snapshot: snapshot.meta, summary, refresh_error: snapshot.refresh_error }, links);
     }
-    const report = onlyAccount(snapshot.report, account_id);
+    const report = await ctx.store.accountReport(snapshot.meta.id, account_id);
+    if (!report) throw ctx.unreadable(snapshot.meta.id);
     const summary = summarizeReport(report, { nowMs: at });
     const all = report.accounts[0]?.acme ?? [];
     const contracts = all.slice(0, limit).map((c) => ({
