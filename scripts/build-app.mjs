@@ -6,33 +6,24 @@
 // styles are inlined; no external script, style, font or image, so the page needs no CSP exception in any host.
 // The page carries the licences of the packages bundled into it (their MIT terms ask for the notice in every copy),
 // as a comment after the doctype: hosts receive the page alone, without this package's other files.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "rolldown";
+import { licenceText, packageDir } from "./licences.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const source = join(root, "apps", "contracts-view");
 const outFile = join(root, "dist", "src", "mcp", "apps", "contracts-view.html");
 
-/** The package directory (under node_modules) a bundled module comes from, or undefined for our own code. */
-function packageDir(id) {
-  const parts = relative(root, id).split(sep);
-  const at = parts.lastIndexOf("node_modules");
-  if (at < 0) return undefined;
-  const depth = parts[at + 1]?.startsWith("@") ? 3 : 2;
-  return join(root, ...parts.slice(0, at + depth));
-}
-
 /** One comment naming each bundled package with its licence text ("--" cannot occur inside a comment). */
 function licenceComment(moduleIds) {
-  const dirs = [...new Set([...moduleIds].map(packageDir).filter((dir) => dir !== undefined))].sort();
+  const dirs = [
+    ...new Set([...moduleIds].map((id) => packageDir(root, id)).filter((dir) => dir !== undefined)),
+  ].sort();
   const sections = dirs.map((dir) => {
     const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-    const file = readdirSync(dir).find((name) => /^(licen[cs]e|copying)(\.|$)/i.test(name));
-    const text = file
-      ? readFileSync(join(dir, file), "utf8").trim()
-      : `Licence: ${pkg.license ?? "see the package"}`;
+    const text = licenceText(dir) ?? `Licence: ${pkg.license ?? "see the package"}`;
     return `${pkg.name} ${pkg.version} (${pkg.license ?? "no licence field"})\n\n${text}`;
   });
   const body = `Third-party software bundled into this page:\n\n${sections.join("\n\n")}`;

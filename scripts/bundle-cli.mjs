@@ -10,10 +10,11 @@
 // The tools' precomputed JSON Schemas (dist/src/mcp/precomputed-schemas.json) are embedded, after checking
 // they were computed from the code being bundled. The licences of the bundled packages are written to
 // dist/bin/THIRD_PARTY_LICENSES.md, as their MIT/ISC/BSD terms ask when their code is redistributed.
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "rolldown";
+import { licenceText, packageDir } from "./licences.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const srcDir = join(root, "dist", "src");
@@ -25,22 +26,10 @@ if (precomputed.fingerprint !== schemaFingerprint(srcDir)) {
   throw new Error(`${PRECOMPUTED_FILE} is stale: run \`npm run build\` (it recomputes it before bundling)`);
 }
 
-/** The package directory (under node_modules) a bundled module comes from, or undefined for our own code. */
-function packageDir(id) {
-  const parts = relative(root, id).split(sep);
-  const at = parts.lastIndexOf("node_modules");
-  if (at < 0) return undefined;
-  const depth = parts[at + 1]?.startsWith("@") ? 3 : 2;
-  return join(root, ...parts.slice(0, at + depth));
-}
-
-function licenceText(dir) {
-  const file = readdirSync(dir).find((name) => /^(licen[cs]e|copying)(\.|$)/i.test(name));
-  return file ? readFileSync(join(dir, file), "utf8").trim() : undefined;
-}
-
 function writeLicences(moduleIds) {
-  const dirs = [...new Set(moduleIds.map(packageDir).filter((dir) => dir !== undefined))].sort();
+  const dirs = [
+    ...new Set(moduleIds.map((id) => packageDir(root, id)).filter((dir) => dir !== undefined)),
+  ].sort();
   const sections = dirs.map((dir) => {
     const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
     const text =
