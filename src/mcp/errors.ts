@@ -1,5 +1,6 @@
 import { DigiCertError } from "../client/errors.js";
 import type { Operation } from "../operations/index.js";
+import { InvalidQueryError } from "../reporting/domain.js";
 import { type CallToolResult, McpError } from "../sdk/server.js";
 
 /** How an agent can find out whether a write whose outcome is unknown happened. */
@@ -89,6 +90,9 @@ export function computedToolError(tool: string, err: unknown): { kind: string; r
   if (err instanceof DigiCertError) return { kind: err.kind, result: said(err.message) };
   if (err instanceof McpError) {
     return { kind: "request", result: said(err.message.replace(/^MCP error -?\d+: /, "")) };
+  }
+  if (err instanceof InvalidQueryError) {
+    return { kind: "invalid_arguments", result: said(`Invalid arguments for ${tool}: ${err.message}.`) };
   }
   const message = err instanceof Error ? err.message : String(err);
   return { kind: "internal", result: said(`${tool} failed: ${message}`) };

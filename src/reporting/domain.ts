@@ -71,10 +71,18 @@ export interface DomainTargets {
   wildcardTarget: string | undefined;
 }
 
-/** The comparable forms of a queried domain; throws with a readable reason when it is not a DNS name. */
+/**
+ * A query's argument the schema could not refuse (a domain that is not a DNS name): the caller's mistake, not a
+ * failure of this server, so the tools word and count it as invalid arguments rather than an internal error.
+ */
+export class InvalidQueryError extends Error {
+  override name = "InvalidQueryError";
+}
+
+/** The comparable forms of a queried domain; throws InvalidQueryError when it is not a DNS name. */
 export function domainTargets(domain: string): DomainTargets {
   const parsed = normaliseDnsName(domain);
-  if (!parsed.ok) throw new Error(`"${domain.slice(0, 80)}" ${parsed.reason}`);
+  if (!parsed.ok) throw new InvalidQueryError(`"${domain.slice(0, 80)}" ${parsed.reason}`);
   const target = parsed.value;
   const parent = target.startsWith("*.") ? undefined : parentOf(target);
   return { target, wildcardTarget: parent === undefined ? undefined : `*.${parent}` };

@@ -103,6 +103,13 @@ describe("reporting tools", () => {
     expect(limited.structuredContent).toMatchObject({ total: 2, truncated: true });
     const bad = await call("find_contracts_for_domain", { domain: "exa mple.com" });
     expect(bad.isError).toBe(true);
+    // the caller's mistake, said as such (not "failed", which reads as this server's fault)
+    expect(bad.content).toEqual([
+      {
+        type: "text",
+        text: 'Invalid arguments for find_contracts_for_domain: "exa mple.com" may contain only letters, digits, hyphens and dots.',
+      },
+    ]);
   });
 
   it("list_expiring_contracts pages through contracts by expiry, excluding canceled ones", async () => {
