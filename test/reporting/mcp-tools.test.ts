@@ -1,6 +1,11 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../sandbox/index.js";
 import { AccessPolicy } from "../../src/mcp/access.js";
+import { SnapshotStore } from "../../src/reporting/index.js";
 import { expectedHints, missingHints, statedHints } from "../helpers/annotations.js";
 import { type Harness, startHarness } from "./harness.js";
 
@@ -205,6 +210,50 @@ describe("reporting tools", () => {
     const result = await call("take_reporting_snapshot");
     expect(result.isError).toBe(true);
     expect(result.content[0]?.text).toMatch(/403.*get_account_reporting.*parent-account key/);
+  });
+
+  it("takes the report again when the fresh latest snapshot is damaged, and refuses that snapshot by name", async () => {
+    // no cache, so every query reads the file: a snapshot damaged on disk after it was taken
+    const uncached = await startHarness({}, h.sandbox);
+    const store = new SnapshotStore({
+      dataDir: uncached.dataDir,
+      origin: h.sandbox.url,
+      accountKey: h.sandbox.keys.parent,
+      logger: pino({ level: "silent" }),
+      cacheSize: 0,
+    });
+    const damaged = await startHarness({ store }, h.sandbox);
+    try {
+      const taken = await damaged.mcp.callTool({ name: "take_reporting_snapshot", arguments: {} });
+      const id = (taken.structuredContent as { snapshot: { id: string } }).snapshot.id;
+      const damage = () => writeFile(join(store.dir, `${id}.json.gz`), gzipSync('{"accounts": [tampered'));
+
+      for (const [name, args] of [
+        ["find_contracts_for_domain", { domain: "example.com" }],
+        ["list_expiring_contracts", { days: 60 }],
+        ["reporting_summary", {}],
+      ] as const) {
+        await damage();
+        const result = await damaged.mcp.callTool({ name, arguments: args });
+        expect(result.isError, name).toBeFalsy();
+        // the same report taken again (in the same second it may get the same id, written afresh) reads
+        const answered = result.structuredContent as { snapshot_id?: string; snapshot?: { id: string } };
+        const answeredId = answered.snapshot_id ?? answered.snapshot?.id ?? "";
+        expect(await store.read(answeredId), name).toBeDefined();
+      }
+      await damage();
+      const named = await damaged.mcp.callTool({
+        name: "reporting_summary",
+        arguments: { snapshot_id: id },
+      });
+      expect(named.isError).toBe(true);
+      expect((named.content as Content)[0]?.text).toBe(
+        `snapshot ${id} could not be read: it may have been removed by retention or be damaged; see resources/list or take_reporting_snapshot`,
+      );
+    } finally {
+      await damaged.close();
+      await uncached.close();
+    }
   });
 
   it("reports an unknown snapshot id as a tool error", async () => {

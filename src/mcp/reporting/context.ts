@@ -46,6 +46,14 @@ export const DEFAULT_MAX_AGE_MS = 10 * 60 * 1000;
 /** JSON-RPC code the MCP spec gives to "resource not found" */
 export const RESOURCE_NOT_FOUND = -32002;
 
+/** A snapshot id resolved to its description; `refreshed` when resolving it tried a take just now. */
+export interface ResolvedMeta {
+  meta: SnapshotMeta;
+  /** set when the refetch failed and an older snapshot is served instead */
+  refresh_error?: string;
+  refreshed?: boolean;
+}
+
 export interface LatestSnapshot extends Snapshot {
   /** set when the refetch failed and an older snapshot is served instead */
   refresh_error?: string;
@@ -157,10 +165,7 @@ export class ReportingContext {
    * What `snapshot` resolves `id` to (freshness and errors alike), without reading the report: for queries the
    * store answers itself (expiring, findDomain, summary). A fresh `latest` costs one description; a stale one a take.
    */
-  async snapshotMeta(
-    id: string,
-    progress?: Progress,
-  ): Promise<{ meta: SnapshotMeta; refresh_error?: string }> {
+  async snapshotMeta(id: string, progress?: Progress): Promise<ResolvedMeta> {
     if (id !== LATEST_ALIAS) {
       if (!isSnapshotId(id)) return this.snapshot(id, progress);
       const meta = await this.store.meta(id);
@@ -169,13 +174,42 @@ export class ReportingContext {
     }
     const current = await this.store.latest();
     if (current && this.now() - Date.parse(current.checked_at) < this.maxAgeMs) return { meta: current };
+    return this.refreshLatest(progress);
+  }
+
+  /**
+   * A store query on the snapshot `id` resolves to. When the fresh `latest` is listed but its query finds nothing
+   * (damaged, or removed meanwhile), the report is taken again once, as `latest()` does for a whole read, rather
+   * than failing on a snapshot the caller never named. A named snapshot that does not read is an error.
+   */
+  async query<T>(
+    id: string,
+    progress: Progress | undefined,
+    ask: (meta: SnapshotMeta) => Promise<T | undefined>,
+  ): Promise<ResolvedMeta & { answer: T }> {
+    let resolved = await this.snapshotMeta(id, progress);
+    let answer = await ask(resolved.meta);
+    if (answer === undefined && id === LATEST_ALIAS && !resolved.refreshed) {
+      this.deps.logger.warn(
+        { snapshot: resolved.meta.id },
+        "latest reporting snapshot unreadable; taking it again",
+      );
+      resolved = await this.refreshLatest(progress);
+      answer = await ask(resolved.meta);
+    }
+    if (answer === undefined) throw this.unreadable(resolved.meta.id);
+    return { ...resolved, answer };
+  }
+
+  /** Takes `latest` now; on failure the newest stored snapshot with the reason, else "no snapshot". */
+  private async refreshLatest(progress?: Progress): Promise<ResolvedMeta> {
     try {
-      return { meta: (await this.take(progress)).meta };
+      return { meta: (await this.take(progress)).meta, refreshed: true };
     } catch (err) {
       const reason = reasonOf(err);
       this.deps.logger.warn({ err: reason }, "reporting refresh failed");
       const fallback = await this.store.latest();
-      if (fallback) return { meta: fallback, refresh_error: reason };
+      if (fallback) return { meta: fallback, refresh_error: reason, refreshed: true };
       throw new McpError(RESOURCE_NOT_FOUND, `no reporting snapshot is available: ${reason}`);
     }
   }
@@ -184,7 +218,7 @@ export class ReportingContext {
   unreadable(id: string): McpError {
     return new McpError(
       RESOURCE_NOT_FOUND,
-      `no snapshot ${id}: it may have been removed by retention; see resources/list or take_reporting_snapshot`,
+      `snapshot ${id} could not be read: it may have been removed by retention or be damaged; see resources/list or take_reporting_snapshot`,
     );
   }
 

@@ -105,9 +105,9 @@ function registerSnapshotResources(server: McpServer, ctx: ReportingContext): vo
       mimeType: "text/markdown",
     },
     async (uri, variables) => {
-      const { meta } = await ctx.snapshotMeta(one(variables, "snapshot_id"));
-      const answer = await ctx.store.summary(meta.id);
-      if (!answer) throw ctx.unreadable(meta.id);
+      const { meta, answer } = await ctx.query(one(variables, "snapshot_id"), undefined, (m) =>
+        ctx.store.summary(m.id),
+      );
       const text = renderSummaryMarkdown(answer.summary, {
         snapshot_id: meta.id,
         taken_at: meta.taken_at,

@@ -30,16 +30,12 @@ export const listExpiringContracts = defineTool({
     next_offset: z.number().optional(),
   },
   async run({ days, account_id, snapshot_id, offset, limit }, ctx: ReportingContext, extra) {
-    const snapshot = await ctx.snapshotMeta(snapshot_id ?? "latest", progressFor(extra));
     const nowMs = ctx.now();
-    const page = await ctx.store.expiring(snapshot.meta.id, {
-      days,
-      nowMs,
-      accountId: account_id,
-      offset,
-      limit,
-    });
-    if (!page) throw ctx.unreadable(snapshot.meta.id);
+    const { answer: page, ...snapshot } = await ctx.query(
+      snapshot_id ?? "latest",
+      progressFor(extra),
+      (meta) => ctx.store.expiring(meta.id, { days, nowMs, accountId: account_id, offset, limit }),
+    );
     const { contracts, total } = page;
     const next = offset + contracts.length < total ? offset + contracts.length : undefined;
     return result(

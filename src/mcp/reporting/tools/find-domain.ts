@@ -28,13 +28,12 @@ export const findContractsForDomain = defineTool({
     truncated: z.boolean(),
   },
   async run({ domain, snapshot_id, include_canceled, limit }, ctx: ReportingContext, extra) {
-    const snapshot = await ctx.snapshotMeta(snapshot_id ?? "latest", progressFor(extra));
-    const page = await ctx.store.findDomain(snapshot.meta.id, domain, {
-      nowMs: ctx.now(),
-      includeCanceled: include_canceled,
-      limit,
-    });
-    if (!page) throw ctx.unreadable(snapshot.meta.id);
+    const { answer: page, ...snapshot } = await ctx.query(
+      snapshot_id ?? "latest",
+      progressFor(extra),
+      (meta) =>
+        ctx.store.findDomain(meta.id, domain, { nowMs: ctx.now(), includeCanceled: include_canceled, limit }),
+    );
     const { matches, total } = page;
     const truncated = total > matches.length;
     return result(

@@ -37,12 +37,12 @@ export const reportingSummary = defineTool({
     refresh_error: z.string().optional(),
   },
   async run({ snapshot_id, account_id, limit }, ctx: ReportingContext, extra) {
-    const snapshot = await ctx.snapshotMeta(snapshot_id ?? "latest", progressFor(extra));
-    const at = Date.parse(snapshot.meta.taken_at);
-    const links = snapshotLinks(ctx, snapshot.meta);
+    const id = snapshot_id ?? "latest";
     if (account_id === undefined) {
-      const answer = await ctx.store.summary(snapshot.meta.id);
-      if (!answer) throw ctx.unreadable(snapshot.meta.id);
+      const { answer, ...snapshot } = await ctx.query(id, progressFor(extra), (meta) =>
+        ctx.store.summary(meta.id),
+      );
+      const links = snapshotLinks(ctx, snapshot.meta);
       const { summary } = answer;
       const text = renderSummaryMarkdown(summary, {
         snapshot_id: snapshot.meta.id,
@@ -51,8 +51,11 @@ export const reportingSummary = defineTool({
       });
       return result(text, { snapshot: snapshot.meta, summary, refresh_error: snapshot.refresh_error }, links);
     }
-    const report = await ctx.store.accountReport(snapshot.meta.id, account_id);
-    if (!report) throw ctx.unreadable(snapshot.meta.id);
+    const { answer: report, ...snapshot } = await ctx.query(id, progressFor(extra), (meta) =>
+      ctx.store.accountReport(meta.id, account_id),
+    );
+    const at = Date.parse(snapshot.meta.taken_at);
+    const links = snapshotLinks(ctx, snapshot.meta);
     const summary = summarizeReport(report, { nowMs: at });
     const all = report.accounts[0]?.acme ?? [];
     const contracts = all.slice(0, limit).map((c) => ({
