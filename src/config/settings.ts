@@ -409,7 +409,7 @@ export const SETTINGS: readonly Setting[] = [
     env: "MCP_HTTP_MAX_SESSIONS_PER_TOKEN",
     default: String(DEFAULT_MAX_SESSIONS_PER_TOKEN),
     description:
-      "Most HTTP sessions one bearer token may hold open at once (more: 429 for that token only). A token's `max_sessions` in the tokens file wins.",
+      "Most HTTP sessions one bearer token may hold open at once; at the cap its least recently used idle session is closed to make room, 429 (that token only) when all are busy. A token's `max_sessions` in the tokens file wins.",
   },
   {
     id: "databaseUrl",
