@@ -80,7 +80,7 @@ function postgresBackend(): Backend {
     },
     async reset() {
       for (const s of stores.splice(0)) await s.close();
-      await db?.query("TRUNCATE dcpm_snapshots CASCADE");
+      await db?.query("TRUNCATE dcpm_snapshots, dcpm_snapshot_contracts");
     },
     open: (now, o = {}) => {
       const store = new PgSnapshotStore({
@@ -470,6 +470,48 @@ describe.each([filesBackend(), postgresBackend()])("snapshot store contract: $na
           "SELECT 1 FROM dcpm_snapshot_contracts WHERE sans::text LIKE '%parent-key%'",
         );
         expect(secrets).toEqual([]);
+        // an older replica's retention deletes the snapshot row only: its rows go with it
+        await db.query("DELETE FROM dcpm_snapshots WHERE id = $1", [second.meta.id]);
+        expect(await rowsOf(second.meta.id)).toBe(0);
+      },
+    );
+
+    it.runIf(backend.db !== undefined)(
+      "writes rows of any text as it was given, and nothing at all when PostgreSQL refuses a value",
+      async () => {
+        const db = (backend.db as () => Database)();
+        // what COPY's text format and array literals escape: backslash, tab, newline, return, quotes, braces
+        const odd = report([
+          contract({
+            acme_contract_id: 1,
+            account_id: 10,
+            product_name_id: 'ssl\\dv\t"x"\n{y}',
+            sans: ['a"b.example.com', "back\\slash.example", "tab\there", "new\nline\r", "{b,c}", "NULL", ""],
+            valid_till: "not a date\\N",
+            created_at: "\\N",
+          }),
+          contract({ acme_contract_id: 2, account_id: 10, sans: [], date_canceled: "" }),
+        ]);
+        const store = open();
+        const { meta } = await store.record(clone(odd));
+        expect(await open().accountReport(meta.id, 10)).toEqual(accountReport(normaliseReport(odd), 10));
+        const [row] = await db.query<{ names: string[]; till_ms: number | null; canceled: boolean }>(
+          "SELECT names, till_ms, canceled FROM dcpm_snapshot_contracts WHERE snapshot_id = $1 AND contract_id = 1",
+          [meta.id],
+        );
+        expect(row?.till_ms).toBeNull();
+        expect(row?.names).toContain("null");
+        // a NUL is valid JSON text but never PostgreSQL text: the record fails whole, the store goes on
+        clock += HOUR;
+        const nul = report([contract({ acme_contract_id: 3, sans: ["nul\u0000.example.com"] })]);
+        await expect(store.record(clone(nul))).rejects.toThrow();
+        expect((await store.list()).map((m) => m.id)).toEqual([meta.id]);
+        const left = await db.query<{ n: string }>("SELECT count(*) AS n FROM dcpm_snapshot_contracts");
+        expect(Number(left[0]?.n)).toBe(2);
+        clock += HOUR;
+        const next = await store.record(report([contract({ acme_contract_id: 4 })]));
+        expect(next.created).toBe(true);
+        expect((await store.latest())?.id).toBe(next.meta.id);
       },
     );
   });
