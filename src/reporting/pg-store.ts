@@ -9,6 +9,14 @@ import copyStreams from "pg-copy-streams";
 import type { Logger } from "pino";
 import type { Database } from "../state/database.js";
 import {
+  compareContracts,
+  contractBrief,
+  type DiffContract,
+  emptyDiff,
+  finishDiff,
+  limitDiff,
+} from "./diff.js";
+import {
   comparableName,
   type DomainMatch,
   domainMatch,
@@ -25,7 +33,9 @@ import {
   type ExpiringPage,
   type ExpiringQuery,
   pageOfMatches,
+  type SnapshotDiff,
   type SnapshotSummary,
+  snapshotDiff,
   subaccountChanges,
 } from "./queries.js";
 import {
@@ -189,6 +199,38 @@ async function insertContracts(
     await ended.catch(() => undefined);
     throw err;
   }
+}
+
+/** Both sides of one contract in a diff of rows (null: not in that snapshot); ids as pg gives bigint, text. */
+interface DiffRow {
+  f_id: string | null;
+  f_account: string | null;
+  f_product: string;
+  f_till: string;
+  f_canceled: string | null;
+  f_sans: string[];
+  t_id: string | null;
+  t_account: string | null;
+  t_product: string;
+  t_till: string;
+  t_canceled: string | null;
+  t_sans: string[];
+}
+
+function diffContract(
+  id: string,
+  product: string,
+  validTill: string,
+  canceled: string | null,
+  sans: string[],
+): DiffContract {
+  return {
+    acme_contract_id: Number(id),
+    product_name_id: product,
+    valid_till: validTill,
+    date_canceled: canceled,
+    sans,
+  };
 }
 
 function toMeta(row: Row): SnapshotMeta {
@@ -424,6 +466,75 @@ export class PgSnapshotStore implements SnapshotStore {
       date_canceled: r.date_canceled,
     }));
     return { accounts: acme.length ? [{ account_id: accountId, acme }] : [] };
+  }
+
+  async diff(fromId: string, toId: string, limit?: number): Promise<SnapshotDiff | undefined> {
+    if (!(await this.indexed(fromId)) || !(await this.indexed(toId))) return undefined;
+    const both = await this.db.query<{ id: string; accounts: string[]; contract_ids_unique: boolean | null }>(
+      "SELECT id, accounts, contract_ids_unique FROM dcpm_snapshots WHERE scope = $1 AND id = ANY($2::text[])",
+      [this.scope, [fromId, toId]],
+    );
+    const from = both.find((r) => r.id === fromId);
+    const to = both.find((r) => r.id === toId);
+    if (!from || !to) return undefined;
+    // both reports still in memory (the process that just recorded one): comparing them costs no query
+    const cachedFrom = this.cache.get(fromId);
+    const cachedTo = this.cache.get(toId);
+    if (cachedFrom && cachedTo) return snapshotDiff(cachedFrom, cachedTo, limit);
+    if (
+      !(await this.uniqueIds(fromId, from.contract_ids_unique)) ||
+      !(await this.uniqueIds(toId, to.contract_ids_unique))
+    ) {
+      // a contract id listed twice: matching rows by id would not pair them as diffReports does
+      const [a, b] = [await this.read(fromId), await this.read(toId)];
+      return a && b ? snapshotDiff(a.report, b.report, limit) : undefined;
+    }
+    // every contract whose compared fields differ in any way (diffReports decides what counts: SANs compared as
+    // names, times as instants); the others cannot change the diff
+    const rows = await this.db.query<DiffRow>(
+      `SELECT f.contract_id AS f_id, f.account_id AS f_account, f.product_name_id AS f_product,
+              f.valid_till AS f_till, f.date_canceled AS f_canceled, f.sans AS f_sans,
+              t.contract_id AS t_id, t.account_id AS t_account, t.product_name_id AS t_product,
+              t.valid_till AS t_till, t.date_canceled AS t_canceled, t.sans AS t_sans
+         FROM (SELECT contract_id, account_id, product_name_id, valid_till, date_canceled, canceled, sans
+                 FROM dcpm_snapshot_contracts WHERE scope = $1 AND snapshot_id = $2) f
+         FULL JOIN (SELECT contract_id, account_id, product_name_id, valid_till, date_canceled, canceled, sans
+                      FROM dcpm_snapshot_contracts WHERE scope = $1 AND snapshot_id = $3) t
+           ON t.contract_id = f.contract_id
+        WHERE f.contract_id IS NULL OR t.contract_id IS NULL OR f.canceled <> t.canceled
+           OR f.product_name_id <> t.product_name_id OR f.valid_till <> t.valid_till OR f.sans <> t.sans`,
+      [this.scope, fromId, toId],
+    );
+    const diff = emptyDiff();
+    for (const r of rows) {
+      const before =
+        r.f_id === null ? undefined : diffContract(r.f_id, r.f_product, r.f_till, r.f_canceled, r.f_sans);
+      const after =
+        r.t_id === null ? undefined : diffContract(r.t_id, r.t_product, r.t_till, r.t_canceled, r.t_sans);
+      if (before && after) compareContracts(diff, before, after, Number(r.t_account));
+      else if (after) diff.added.push(contractBrief(after, Number(r.t_account)));
+      else if (before) diff.removed.push(contractBrief(before, Number(r.f_account)));
+    }
+    const owners = (ids: string[] | null) => new Set((ids ?? []).map(Number));
+    const full = finishDiff(diff, owners(from.accounts), owners(to.accounts));
+    return limit === undefined ? full : limitDiff(full, limit);
+  }
+
+  /** Whether no contract id repeats in snapshot `id` (stored at record time; worked out once for older ones). */
+  private async uniqueIds(id: string, stored: boolean | null): Promise<boolean> {
+    if (stored !== null) return stored;
+    const rows = await this.db.query<{ unique: boolean }>(
+      `SELECT count(*) = count(DISTINCT contract_id) AS unique
+         FROM dcpm_snapshot_contracts WHERE scope = $1 AND snapshot_id = $2`,
+      [this.scope, id],
+    );
+    const unique = rows[0]?.unique === true;
+    await this.db.query("UPDATE dcpm_snapshots SET contract_ids_unique = $3 WHERE scope = $1 AND id = $2", [
+      this.scope,
+      id,
+      unique,
+    ]);
+    return unique;
   }
 
   /**
