@@ -203,8 +203,8 @@ async function runServer() {
     // what take_reporting_snapshot adds: the change counts since the previous snapshot
     let changes = null;
     if (recorded.created && recorded.previous) {
-      const [a, b] = await Promise.all([store.read(recorded.previous.id), store.read(recorded.meta.id)]);
-      changes = a && b ? reporting.diffReports(a.report, b.report).counts : null;
+      // as take_reporting_snapshot asks since the stores answer the diff (PostgreSQL: from its rows)
+      changes = (await store.diff(recorded.previous.id, recorded.meta.id, 0))?.counts ?? null;
     }
     const end = performance.now();
     out.takes.push({
@@ -236,8 +236,7 @@ async function runServer() {
   });
   await timed("diff", async () => {
     const p = await store.previous(latest.id);
-    const [a, b] = await Promise.all([store.read(p.id), store.read(latest.id)]);
-    reporting.diffReports(a.report, b.report);
+    await store.diff(p.id, latest.id);
   });
   // as the tools ask since the stores answer these themselves (PostgreSQL: from its per-contract rows)
   await timed("domain", () => store.findDomain(latest.id, DOMAIN, { nowMs, limit: 50 }));
@@ -279,6 +278,10 @@ async function runQueries() {
   // a domain the report has: the first SAN of the soonest-expiring contract, and one label under its parent
   const domain = e1.contracts.flatMap((c) => c.sans).find((san) => !san.startsWith("*.")) ?? DOMAIN;
   const d1 = await step("domain", () => store.findDomain(latest.id, domain, ask));
+  const account = e1.contracts[0]?.account_id;
+  const a1 = await step("one subaccount's contracts", () => store.accountReport(latest.id, account));
+  const p = await store.previous(latest.id);
+  const diff1 = p ? await step("diff with the previous", () => store.diff(p.id, latest.id)) : undefined;
   await step("domain again", () => store.findDomain(latest.id, domain, ask));
   const parent = domain.slice(domain.indexOf(".") + 1);
   await step("other label under its parent", () => store.findDomain(latest.id, `zz-none.${parent}`, ask));
@@ -290,14 +293,32 @@ async function runQueries() {
   const s = await step("read whole report", () => store.read(latest.id));
   const d2 = await step("domain from report", () => reporting.domainPage(s.report, domain, ask));
   const e2 = await step("expiring from report", () => reporting.expiringPage(s.report, window));
-  const p = await store.previous(latest.id);
-  const before = p ? await store.read(p.id) : undefined;
+  const a2 = await step("subaccount from report", () => reporting.accountReport(s.report, account));
+  const before = p ? await step("read the previous report too", () => store.read(p.id)) : undefined;
   const s2 = await step("summary from reports", () =>
     reporting.snapshotSummary(s.report, s.meta.taken_at, before && { id: p.id, report: before.report }),
   );
-  out.same_answers = JSON.stringify([d1, e1, summary]) === JSON.stringify([d2, e2, s2]);
+  const diff2 = before
+    ? await step("diff from both reports", () => reporting.snapshotDiff(before.report, s.report))
+    : undefined;
+  const pairs = {
+    domain: [d1, d2],
+    expiring: [e1, e2],
+    summary: [summary, s2],
+    subaccount: [a1, a2],
+    diff: [diff1, diff2],
+  };
+  // deep equality: a report read back has its keys sorted, one built from rows has them in the API's order
+  const { isDeepStrictEqual } = await import("node:util");
+  const differ = Object.keys(pairs).filter((k) => !isDeepStrictEqual(pairs[k][0], pairs[k][1]));
+  out.same_answers = differ.length === 0 ? true : `no: ${differ.join(", ")}`;
+  if (differ.length > 0)
+    out.differ = Object.fromEntries(
+      differ.map((k) => [k, pairs[k].map((v) => JSON.stringify(v).slice(0, 600))]),
+    );
   await store.close();
   await db.close();
+  if (out.differ) process.stderr.write(`${JSON.stringify(out.differ, null, 1)}\n`);
   process.stdout.write(`${JSON.stringify(out)}\n`);
   process.exit(0);
 }

@@ -48,17 +48,6 @@ export interface ReportDiff {
   unchanged: boolean;
 }
 
-function brief(c: ReportingContract, accountId: number): ContractBrief {
-  return {
-    acme_contract_id: c.acme_contract_id,
-    account_id: accountId,
-    product_name_id: c.product_name_id,
-    valid_till: c.valid_till,
-    date_canceled: c.date_canceled,
-    sans: c.sans,
-  };
-}
-
 /** SANs of `a` not in `b`, compared as DNS names (case, trailing dot and IDN form do not count as changes). */
 function missingFrom(a: readonly string[], b: readonly string[]): string[] {
   if (a.length === 0) return [];
@@ -89,14 +78,15 @@ function aligned(a: Group | undefined, b: Group | undefined): boolean {
   return true;
 }
 
-/**
- * What changed between two reports, contract by contract (matched by acme_contract_id). Linear. Stored reports
- * are normalised (subaccounts and contracts ordered by id), so most subaccounts line up in both: their contracts
- * are compared pair by pair, and only the others' go through a map by id. Lists are sorted by contract id
- * (subaccounts by id). `pairUp: false` puts every contract through the map (the tests compare both ways).
- */
-export function diffReports(from: Reporting, to: Reporting, options: { pairUp?: boolean } = {}): ReportDiff {
-  const diff: ReportDiff = {
+/** What the diff compares of a contract. */
+export type DiffContract = Pick<
+  ReportingContract,
+  "acme_contract_id" | "product_name_id" | "valid_till" | "date_canceled" | "sans"
+>;
+
+/** A diff with nothing in it yet, for compareContracts and finishDiff. */
+export function emptyDiff(): ReportDiff {
+  return {
     counts: {
       added: 0,
       removed: 0,
@@ -121,79 +111,64 @@ export function diffReports(from: Reporting, to: Reporting, options: { pairUp?: 
     subaccounts_disappeared: [],
     unchanged: true,
   };
-  const compare = (o: ReportingContract, c: ReportingContract, account: number) => {
-    const id = c.acme_contract_id;
-    if (!o.date_canceled && c.date_canceled) {
-      diff.canceled.push({ acme_contract_id: id, account_id: account, date_canceled: c.date_canceled });
-    } else if (o.date_canceled && !c.date_canceled) {
-      diff.reinstated.push({ acme_contract_id: id, account_id: account });
-    }
-    // the usual case, the same list (both are sorted): nothing to compare name by name
-    const same = sameList(c.sans, o.sans);
-    const added = same ? NONE : missingFrom(c.sans, o.sans);
-    const removed = same ? NONE : missingFrom(o.sans, c.sans);
-    if (added.length > 0 || removed.length > 0) {
-      diff.sans_changed.push({ acme_contract_id: id, account_id: account, added, removed });
-      diff.counts.sans_added += added.length;
-      diff.counts.sans_removed += removed.length;
-    }
-    if (!sameInstant(o.valid_till, c.valid_till)) {
-      diff.expiry_moved.push({
-        acme_contract_id: id,
-        account_id: account,
-        from: o.valid_till,
-        to: c.valid_till,
-      });
-    }
-    if (o.product_name_id !== c.product_name_id) {
-      diff.product_changed.push({
-        acme_contract_id: id,
-        account_id: account,
-        from: o.product_name_id,
-        to: c.product_name_id,
-      });
-    }
-  };
+}
 
-  const pairUp = options.pairUp ?? true;
-  const paired: boolean[] = [];
-  if (pairUp) {
-    for (let i = 0; i < from.accounts.length && i < to.accounts.length; i++) {
-      paired[i] = aligned(from.accounts[i], to.accounts[i]);
-    }
+/** Adds to `diff` what changed from `o` to `c`, the same contract in both reports (`account`: c's owner). */
+export function compareContracts(diff: ReportDiff, o: DiffContract, c: DiffContract, account: number): void {
+  const id = c.acme_contract_id;
+  if (!o.date_canceled && c.date_canceled) {
+    diff.canceled.push({ acme_contract_id: id, account_id: account, date_canceled: c.date_canceled });
+  } else if (o.date_canceled && !c.date_canceled) {
+    diff.reinstated.push({ acme_contract_id: id, account_id: account });
   }
-  const before = new Map<number, { c: ReportingContract; account: number }>();
-  const accountsBefore = new Set<number>();
-  const accountsAfter = new Set<number>();
-  const seen = new Set<number>();
-  from.accounts.forEach((group, i) => {
-    const pairedHere = paired[i] === true;
-    for (const c of group.acme) {
-      const account = ownerOf(c, group.account_id);
-      accountsBefore.add(account);
-      if (!pairedHere) before.set(c.acme_contract_id, { c, account });
-    }
-  });
-  to.accounts.forEach((group, i) => {
-    if (paired[i] === true) {
-      const old = (from.accounts[i] as Group).acme;
-      group.acme.forEach((c, j) => {
-        const account = ownerOf(c, group.account_id);
-        accountsAfter.add(account);
-        compare(old[j] as ReportingContract, c, account);
-      });
-      return;
-    }
-    for (const c of group.acme) {
-      const account = ownerOf(c, group.account_id);
-      accountsAfter.add(account);
-      seen.add(c.acme_contract_id);
-      const old = before.get(c.acme_contract_id);
-      if (old) compare(old.c, c, account);
-      else diff.added.push(brief(c, account));
-    }
-  });
-  for (const [id, old] of before) if (!seen.has(id)) diff.removed.push(brief(old.c, old.account));
+  // the usual case, the same list (both are sorted): nothing to compare name by name
+  const same = sameList(c.sans, o.sans);
+  const added = same ? NONE : missingFrom(c.sans, o.sans);
+  const removed = same ? NONE : missingFrom(o.sans, c.sans);
+  if (added.length > 0 || removed.length > 0) {
+    diff.sans_changed.push({ acme_contract_id: id, account_id: account, added, removed });
+    diff.counts.sans_added += added.length;
+    diff.counts.sans_removed += removed.length;
+  }
+  if (!sameInstant(o.valid_till, c.valid_till)) {
+    diff.expiry_moved.push({
+      acme_contract_id: id,
+      account_id: account,
+      from: o.valid_till,
+      to: c.valid_till,
+    });
+  }
+  if (o.product_name_id !== c.product_name_id) {
+    diff.product_changed.push({
+      acme_contract_id: id,
+      account_id: account,
+      from: o.product_name_id,
+      to: c.product_name_id,
+    });
+  }
+}
+
+/** A contract as `added` and `removed` list it. */
+export function contractBrief(c: DiffContract, accountId: number): ContractBrief {
+  return {
+    acme_contract_id: c.acme_contract_id,
+    account_id: accountId,
+    product_name_id: c.product_name_id,
+    valid_till: c.valid_till,
+    date_canceled: c.date_canceled,
+    sans: c.sans,
+  };
+}
+
+/**
+ * Completes a diff filled by compareContracts and contractBrief: the subaccounts that appeared and disappeared
+ * (from the two reports' sets of owners), every list sorted by contract id (subaccounts by id), the counts.
+ */
+export function finishDiff(
+  diff: ReportDiff,
+  accountsBefore: ReadonlySet<number>,
+  accountsAfter: ReadonlySet<number>,
+): ReportDiff {
   for (const a of accountsAfter) if (!accountsBefore.has(a)) diff.subaccounts_appeared.push(a);
   for (const a of accountsBefore) if (!accountsAfter.has(a)) diff.subaccounts_disappeared.push(a);
 
@@ -227,6 +202,56 @@ export function diffReports(from: Reporting, to: Reporting, options: { pairUp?: 
     k.added + k.removed + k.canceled + k.reinstated + k.sans_changed + k.expiry_moved + k.product_changed ===
       0 && k.subaccounts_appeared + k.subaccounts_disappeared === 0;
   return diff;
+}
+
+/**
+ * What changed between two reports, contract by contract (matched by acme_contract_id). Linear. Stored reports
+ * are normalised (subaccounts and contracts ordered by id), so most subaccounts line up in both: their contracts
+ * are compared pair by pair, and only the others' go through a map by id. Lists are sorted by contract id
+ * (subaccounts by id). `pairUp: false` puts every contract through the map (the tests compare both ways).
+ */
+export function diffReports(from: Reporting, to: Reporting, options: { pairUp?: boolean } = {}): ReportDiff {
+  const diff = emptyDiff();
+  const pairUp = options.pairUp ?? true;
+  const paired: boolean[] = [];
+  if (pairUp) {
+    for (let i = 0; i < from.accounts.length && i < to.accounts.length; i++) {
+      paired[i] = aligned(from.accounts[i], to.accounts[i]);
+    }
+  }
+  const before = new Map<number, { c: ReportingContract; account: number }>();
+  const accountsBefore = new Set<number>();
+  const accountsAfter = new Set<number>();
+  const seen = new Set<number>();
+  from.accounts.forEach((group, i) => {
+    const pairedHere = paired[i] === true;
+    for (const c of group.acme) {
+      const account = ownerOf(c, group.account_id);
+      accountsBefore.add(account);
+      if (!pairedHere) before.set(c.acme_contract_id, { c, account });
+    }
+  });
+  to.accounts.forEach((group, i) => {
+    if (paired[i] === true) {
+      const old = (from.accounts[i] as Group).acme;
+      group.acme.forEach((c, j) => {
+        const account = ownerOf(c, group.account_id);
+        accountsAfter.add(account);
+        compareContracts(diff, old[j] as ReportingContract, c, account);
+      });
+      return;
+    }
+    for (const c of group.acme) {
+      const account = ownerOf(c, group.account_id);
+      accountsAfter.add(account);
+      seen.add(c.acme_contract_id);
+      const old = before.get(c.acme_contract_id);
+      if (old) compareContracts(diff, old.c, c, account);
+      else diff.added.push(contractBrief(c, account));
+    }
+  });
+  for (const [id, old] of before) if (!seen.has(id)) diff.removed.push(contractBrief(old.c, old.account));
+  return finishDiff(diff, accountsBefore, accountsAfter);
 }
 
 const LISTS = [

@@ -27,7 +27,9 @@ export {
   type ExpiringPage,
   type ExpiringQuery,
   expiringPage,
+  type SnapshotDiff,
   type SnapshotSummary,
+  snapshotDiff,
   snapshotSummary,
 } from "./queries.js";
 export {

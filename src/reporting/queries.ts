@@ -1,3 +1,4 @@
+import { diffReports, limitDiff, type ReportDiff } from "./diff.js";
 import type { DomainMatch } from "./domain.js";
 import { findContractsForDomain } from "./domain.js";
 import { type ExpiringContract, expiringContracts } from "./expiring.js";
@@ -96,4 +97,16 @@ export function subaccountChanges(current: readonly number[], previous: readonly
     disappeared_count: disappeared.length,
     disappeared: disappeared.slice(0, 20),
   };
+}
+
+/** What compare_reporting_snapshots, the diff resource and take_reporting_snapshot ask a store. */
+export type SnapshotDiff = ReportDiff & {
+  /** with a limit only: whether any list was cut (limitDiff) */
+  truncated?: boolean;
+};
+
+/** The diff over whole reports, lists cut to `limit` when given: the reference every store's answer must equal. */
+export function snapshotDiff(from: Reporting, to: Reporting, limit?: number): SnapshotDiff {
+  const diff = diffReports(from, to);
+  return limit === undefined ? diff : limitDiff(diff, limit);
 }

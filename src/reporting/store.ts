@@ -26,7 +26,9 @@ import {
   type ExpiringPage,
   type ExpiringQuery,
   expiringPage,
+  type SnapshotDiff,
   type SnapshotSummary,
+  snapshotDiff,
   snapshotSummary,
 } from "./queries.js";
 
@@ -71,8 +73,8 @@ export type StoreListener = (event: RecordResult) => void;
 /**
  * Where reporting snapshots live: files (the default, FileSnapshotStore) or PostgreSQL (PgSnapshotStore, with
  * DATABASE_URL, shared by replicas). Both pass test/reporting/store-contract.test.ts. The expiry, domain and
- * summary queries are the store's own (PostgreSQL answers them from per-contract rows, without a report); a
- * diff needs two snapshots' reports; the list holds descriptions only.
+ * summary queries and the diff are the store's own (PostgreSQL answers them from per-contract rows, without a
+ * report); the list holds descriptions only.
  */
 export interface SnapshotStore {
   /** for messages and logs: the folder, or PostgreSQL's host:port/database */
@@ -106,6 +108,12 @@ export interface SnapshotStore {
   summary(id: string): Promise<SnapshotSummary | undefined>;
   /** accountReport of snapshot `id` (one subaccount's contracts); undefined when unknown or damaged. */
   accountReport(id: string, accountId: number): Promise<Reporting | undefined>;
+  /**
+   * What changed from snapshot `fromId` to `toId`: exactly snapshotDiff over their reports (every list cut to
+   * `limit` when given, counts exact); undefined when either is unknown or damaged. PostgreSQL compares the two
+   * snapshots' rows in SQL and reads only the contracts that differ.
+   */
+  diff(fromId: string, toId: string, limit?: number): Promise<SnapshotDiff | undefined>;
   /** Fetches with `fetch` and records; concurrent calls in one process share one fetch. */
   take(fetch: () => Promise<Reporting>): Promise<RecordResult>;
   /**
@@ -370,6 +378,12 @@ export class FileSnapshotStore implements SnapshotStore {
   async accountReport(id: string, accountId: number): Promise<Reporting | undefined> {
     const snapshot = await this.read(id);
     return snapshot && accountReport(snapshot.report, accountId);
+  }
+
+  async diff(fromId: string, toId: string, limit?: number): Promise<SnapshotDiff | undefined> {
+    const from = await this.read(fromId);
+    const to = from && (await this.read(toId));
+    return to && snapshotDiff(from.report, to.report, limit);
   }
 
   /**

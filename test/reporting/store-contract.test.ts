@@ -14,6 +14,7 @@ import {
   type Reporting,
   type RetentionPolicy,
   type SnapshotStore,
+  snapshotDiff,
   snapshotSummary,
 } from "../../src/reporting/index.js";
 import { Database } from "../../src/state/database.js";
@@ -80,7 +81,7 @@ function postgresBackend(): Backend {
     },
     async reset() {
       for (const s of stores.splice(0)) await s.close();
-      await db?.query("TRUNCATE dcpm_snapshots CASCADE");
+      await db?.query("TRUNCATE dcpm_snapshots, dcpm_snapshot_contracts");
     },
     open: (now, o = {}) => {
       const store = new PgSnapshotStore({
@@ -430,6 +431,92 @@ describe.each([filesBackend(), postgresBackend()])("snapshot store contract: $na
       );
     });
 
+    /** queryReport changed in every way diffReports tells apart, and in ways it must not count */
+    const changedReport = (): Reporting => {
+      const changed = queryReport()
+        .accounts.flatMap((a) => a.acme)
+        .filter((c) => c.acme_contract_id !== 101 && c.acme_contract_id !== 5)
+        .map((c) => {
+          const id = c.acme_contract_id;
+          if (id === 7) return { ...c, sans: ["*.EXAMPLE.com.", "example.com"] }; // same names: no change
+          if (id === 2)
+            return { ...c, sans: ["shop.example.com", "new.example.com"], product_name_id: "ssl_ev_basic" };
+          if (id === 3) return { ...c, date_canceled: null }; // reinstated
+          if (id === 4) return { ...c, date_canceled: at(T0), valid_till: at(T0 + 41 * DAY) };
+          if (id === 6) return { ...c, valid_till: c.valid_till.replace("Z", ".000Z") }; // same instant
+          if (id === 9) return { ...c, account_id: 60 }; // moves to a new subaccount
+          if (id === 103) return { ...c, date_canceled: null, sans: [] }; // was canceled
+          if (id === 110) return { ...c, sans: [...c.sans, "extra.paged.example.org"] }; // only a SAN more
+          if (id >= 140) return { ...c, valid_till: at(T0 + 500 * DAY) };
+          return c;
+        });
+      return report([
+        ...changed,
+        contract({ acme_contract_id: 900, account_id: 70, sans: ["fresh.example.org"] }),
+        contract({ acme_contract_id: 1, account_id: 10, date_canceled: at(T0) }),
+      ]);
+    };
+
+    it("answers the diff exactly as snapshotDiff over the reports, in both directions, cut or not", async () => {
+      const store = open();
+      const firstReport = queryReport();
+      const first = await store.record(clone(firstReport));
+      clock += HOUR;
+      const secondReport = changedReport();
+      const second = await store.record(clone(secondReport));
+      clock += HOUR;
+      // a contract listed twice (two subaccounts): compared as diffReports pairs them, whatever the store
+      const twiceReport = report([
+        ...secondReport.accounts.flatMap((a) => a.acme),
+        contract({ acme_contract_id: 2, account_id: 80, sans: ["twice.example.com"] }),
+      ]);
+      const twice = await store.record(clone(twiceReport));
+      const reports = new Map([
+        [first.meta.id, normaliseReport(firstReport)],
+        [second.meta.id, normaliseReport(secondReport)],
+        [twice.meta.id, normaliseReport(twiceReport)],
+      ]);
+      const fresh = open();
+      const pairs: [string, string][] = [
+        [first.meta.id, second.meta.id],
+        [second.meta.id, first.meta.id],
+        [first.meta.id, first.meta.id],
+        [second.meta.id, twice.meta.id],
+        [twice.meta.id, first.meta.id],
+      ];
+      for (const [from, to] of pairs) {
+        for (const limit of [undefined, 0, 1, 3, 100]) {
+          const expected = snapshotDiff(reports.get(from) as Reporting, reports.get(to) as Reporting, limit);
+          expect(await fresh.diff(from, to, limit), `${from} → ${to}, limit ${limit}`).toEqual(expected);
+        }
+      }
+      // the recording store may still hold both reports: the same answer
+      expect(await store.diff(second.meta.id, twice.meta.id, 3)).toEqual(
+        snapshotDiff(reports.get(second.meta.id) as Reporting, reports.get(twice.meta.id) as Reporting, 3),
+      );
+      // the reference itself, on a few points
+      const diff = await fresh.diff(first.meta.id, second.meta.id);
+      expect(diff?.counts).toMatchObject({
+        added: 2,
+        removed: 2,
+        canceled: 1,
+        reinstated: 2,
+        sans_changed: 3,
+        sans_added: 2,
+        product_changed: 1,
+        subaccounts_appeared: 2,
+        subaccounts_disappeared: 0,
+      });
+      expect(diff?.added.map((c) => c.acme_contract_id)).toEqual([1, 900]);
+      expect(diff?.expiry_moved.map((c) => c.acme_contract_id)).toContain(4);
+      expect(diff?.expiry_moved.map((c) => c.acme_contract_id)).not.toContain(6);
+      expect(diff?.sans_changed.map((c) => c.acme_contract_id)).toEqual([2, 103, 110]);
+      expect((await fresh.diff(first.meta.id, second.meta.id, 1))?.truncated).toBe(true);
+      expect((await fresh.diff(first.meta.id, first.meta.id))?.unchanged).toBe(true);
+      expect(await fresh.diff(first.meta.id, "20200101T000000Z-00000000")).toBeUndefined();
+      expect(await fresh.diff("20200101T000000Z-00000000", first.meta.id)).toBeUndefined();
+    });
+
     it.runIf(backend.db !== undefined)(
       "writes contract rows with the snapshot, deletes them with it, backfills older ones",
       async () => {
@@ -466,10 +553,65 @@ describe.each([filesBackend(), postgresBackend()])("snapshot store contract: $na
         expect(a).toEqual(expiringPage(stored, windows[5] as ExpiringQuery));
         expect(b).toEqual(domainPage(stored, "a.example.com", { nowMs: QUERY_NOW, limit: 50 }));
         expect(await rowsOf(second.meta.id)).toBe(68);
+        // nor whether its contract ids are unique: worked out, then the diff is from rows as for any other
+        await db.query("UPDATE dcpm_snapshots SET contract_ids_unique = NULL WHERE id = $1", [
+          second.meta.id,
+        ]);
+        const third = await open().record(report([contract({ acme_contract_id: 7, account_id: 10 })]));
+        expect(await fresh.diff(second.meta.id, third.meta.id)).toEqual(
+          snapshotDiff(stored, normaliseReport(report([contract({ acme_contract_id: 7, account_id: 10 })]))),
+        );
+        const flag = await db.query<{ contract_ids_unique: boolean | null }>(
+          "SELECT contract_ids_unique FROM dcpm_snapshots WHERE id = $1",
+          [second.meta.id],
+        );
+        expect(flag[0]?.contract_ids_unique).toBe(true);
         const secrets = await db.query(
           "SELECT 1 FROM dcpm_snapshot_contracts WHERE sans::text LIKE '%parent-key%'",
         );
         expect(secrets).toEqual([]);
+        // an older replica's retention deletes the snapshot row only: its rows go with it
+        await db.query("DELETE FROM dcpm_snapshots WHERE id = $1", [second.meta.id]);
+        expect(await rowsOf(second.meta.id)).toBe(0);
+      },
+    );
+
+    it.runIf(backend.db !== undefined)(
+      "writes rows of any text as it was given, and nothing at all when PostgreSQL refuses a value",
+      async () => {
+        const db = (backend.db as () => Database)();
+        // what COPY's text format and array literals escape: backslash, tab, newline, return, quotes, braces
+        const odd = report([
+          contract({
+            acme_contract_id: 1,
+            account_id: 10,
+            product_name_id: 'ssl\\dv\t"x"\n{y}',
+            sans: ['a"b.example.com', "back\\slash.example", "tab\there", "new\nline\r", "{b,c}", "NULL", ""],
+            valid_till: "not a date\\N",
+            created_at: "\\N",
+          }),
+          contract({ acme_contract_id: 2, account_id: 10, sans: [], date_canceled: "" }),
+        ]);
+        const store = open();
+        const { meta } = await store.record(clone(odd));
+        expect(await open().accountReport(meta.id, 10)).toEqual(accountReport(normaliseReport(odd), 10));
+        const [row] = await db.query<{ names: string[]; till_ms: number | null; canceled: boolean }>(
+          "SELECT names, till_ms, canceled FROM dcpm_snapshot_contracts WHERE snapshot_id = $1 AND contract_id = 1",
+          [meta.id],
+        );
+        expect(row?.till_ms).toBeNull();
+        expect(row?.names).toContain("null");
+        // a NUL is valid JSON text but never PostgreSQL text: the record fails whole, the store goes on
+        clock += HOUR;
+        const nul = report([contract({ acme_contract_id: 3, sans: ["nul\u0000.example.com"] })]);
+        await expect(store.record(clone(nul))).rejects.toThrow();
+        expect((await store.list()).map((m) => m.id)).toEqual([meta.id]);
+        const left = await db.query<{ n: string }>("SELECT count(*) AS n FROM dcpm_snapshot_contracts");
+        expect(Number(left[0]?.n)).toBe(2);
+        clock += HOUR;
+        const next = await store.record(report([contract({ acme_contract_id: 4 })]));
+        expect(next.created).toBe(true);
+        expect((await store.latest())?.id).toBe(next.meta.id);
       },
     );
   });

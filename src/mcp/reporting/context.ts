@@ -222,12 +222,6 @@ export class ReportingContext {
     );
   }
 
-  /** The report of the snapshot before `meta`, if it still exists and reads. */
-  async previousOf(meta: SnapshotMeta): Promise<Snapshot | undefined> {
-    const previous = await this.store.previous(meta.id);
-    return previous ? this.store.read(previous.id) : undefined;
-  }
-
   /** Snapshot ids for completion, newest first, "latest" included. */
   async completeIds(prefix: string): Promise<string[]> {
     const ids = [LATEST_ALIAS, ...(await this.store.list()).map((m) => m.id)];

@@ -2,7 +2,7 @@ import { driftText } from "../../client/answer.js";
 import { DigiCertError } from "../../client/errors.js";
 import { getReporting } from "../../operations/account.js";
 import { getCostReport } from "../../operations/finance.js";
-import { canonicalText, diffReports, renderSummaryMarkdown, toCsv } from "../../reporting/index.js";
+import { canonicalText, renderSummaryMarkdown, toCsv } from "../../reporting/index.js";
 import type { Variables } from "../../sdk/server.js";
 import {
   ErrorCode,
@@ -169,9 +169,11 @@ function registerSnapshotResources(server: McpServer, ctx: ReportingContext): vo
       mimeType: JSON_TYPE,
     },
     async (uri, variables) => {
-      const from = await ctx.snapshot(one(variables, "from_id"));
-      const to = await ctx.snapshot(one(variables, "to_id"));
-      return json(uri, { from: from.meta, to: to.meta, diff: diffReports(from.report, to.report) });
+      const from = await ctx.snapshotMeta(one(variables, "from_id"));
+      const to = await ctx.snapshotMeta(one(variables, "to_id"));
+      const diff = await ctx.store.diff(from.meta.id, to.meta.id);
+      if (!diff) throw ctx.unreadable((await ctx.store.meta(to.meta.id)) ? from.meta.id : to.meta.id);
+      return json(uri, { from: from.meta, to: to.meta, diff });
     },
   );
 }

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { diffReports, limitDiff } from "../../../reporting/index.js";
 import type { ResourceLink } from "../../../sdk/server.js";
 import { defineTool } from "../../define-tool.js";
 import { progressFor } from "../../progress.js";
@@ -28,14 +27,21 @@ export const compareReportingSnapshots = defineTool({
     note: z.string().optional(),
   },
   async run({ from_id, to_id, limit }, ctx: ReportingContext, extra) {
-    const to = await ctx.snapshot(to_id ?? "latest", progressFor(extra));
-    const from = from_id ? await ctx.snapshot(from_id) : await ctx.previousOf(to.meta);
-    if (!from) {
+    // descriptions only: the store compares the two snapshots itself (PostgreSQL from their rows)
+    const to = await ctx.snapshotMeta(to_id ?? "latest", progressFor(extra));
+    const from = from_id
+      ? await ctx.snapshotMeta(from_id)
+      : await ctx.store.previous(to.meta.id).then((m) => m && { meta: m });
+    const diff = from && (await ctx.store.diff(from.meta.id, to.meta.id, limit));
+    if (from && !diff) {
+      // removed (retention) or found damaged since it was listed: as when its report could not be read
+      const gone = (await ctx.store.meta(to.meta.id)) ? from.meta.id : to.meta.id;
+      if (from_id || gone === to.meta.id) throw ctx.unreadable(gone);
+    }
+    if (!from || !diff) {
       const note = `Only one snapshot (${to.meta.id}) is stored; take another later to compare.`;
       return result(note, { from: null, to: to.meta, diff: null, note }, snapshotLinks(ctx, to.meta));
     }
-    const full = diffReports(from.report, to.report);
-    const diff = limitDiff(full, limit);
     const shortSans = <T extends { sans: string[] }>(c: T) => ({
       ...c,
       sans: c.sans.slice(0, SAN_PREVIEW),
@@ -49,7 +55,7 @@ export const compareReportingSnapshots = defineTool({
       mimeType: "application/json",
       description: "the full diff",
     };
-    const text = `${from.meta.id} → ${to.meta.id}: ${full.unchanged ? "no changes" : diffText(full.counts)}${
+    const text = `${from.meta.id} → ${to.meta.id}: ${diff.unchanged ? "no changes" : diffText(diff.counts)}${
       diff.truncated ? ` (lists cut to ${limit}; full diff in the linked resource)` : ""
     }`;
     return result(text, { from: from.meta, to: to.meta, diff: compact }, [

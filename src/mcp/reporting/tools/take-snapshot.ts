@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { diffReports } from "../../../reporting/index.js";
+import type { ReportDiff } from "../../../reporting/index.js";
 import { defineTool } from "../../define-tool.js";
 import { progressFor } from "../../progress.js";
 import type { ReportingContext } from "../context.js";
@@ -28,11 +28,11 @@ export const takeReportingSnapshot = defineTool({
     const progress = progressFor(extra);
     const recorded = await ctx.take(progress);
     const previous = recorded.created ? recorded.previous : await ctx.store.previous(recorded.meta.id);
-    let changes: ReturnType<typeof diffReports>["counts"] | null = null;
+    let changes: ReportDiff["counts"] | null = null;
     if (recorded.created && previous) {
       progress?.step(`compare: changes since ${previous.id}`);
-      const [a, b] = await Promise.all([ctx.store.read(previous.id), ctx.store.read(recorded.meta.id)]);
-      if (a && b) changes = diffReports(a.report, b.report).counts;
+      // lists cut to none: only the counts are shown
+      changes = (await ctx.store.diff(previous.id, recorded.meta.id, 0))?.counts ?? null;
     }
     const links = snapshotLinks(ctx, recorded.meta);
     if (changes && previous && ctx.offersReportingResources) {
