@@ -20,6 +20,7 @@ export {
 } from "./model.js";
 export { PgSnapshotStore, type PgSnapshotStoreOptions, SNAPSHOT_CHANNEL } from "./pg-store.js";
 export {
+  accountIds,
   accountReport,
   type DomainPage,
   type DomainQuery,

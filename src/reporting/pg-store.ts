@@ -442,6 +442,15 @@ export class PgSnapshotStore implements SnapshotStore {
     return { summary: { ...row.summary, subaccount_changes: changes }, previous_id: before.id };
   }
 
+  async accountIds(id: string): Promise<number[] | undefined> {
+    if (!(await this.indexed(id))) return undefined;
+    const rows = await this.db.query<{ accounts: string[] }>(
+      "SELECT accounts FROM dcpm_snapshots WHERE scope = $1 AND id = $2",
+      [this.scope, id],
+    );
+    return rows[0]?.accounts.map(Number);
+  }
+
   async accountReport(id: string, accountId: number): Promise<Reporting | undefined> {
     if (!(await this.indexed(id))) return undefined;
     const rows = await this.db.query<{

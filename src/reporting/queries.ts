@@ -85,6 +85,15 @@ export function accountReport(report: Reporting, accountId: number): Reporting {
   return { accounts: acme.length ? [{ account_id: accountId, acme }] : [] };
 }
 
+/** The subaccounts that own a contract in the report (as summaries count them), ascending. */
+export function accountIds(report: Reporting): number[] {
+  const owners = new Set<number>();
+  for (const account of report.accounts) {
+    for (const c of account.acme) owners.add(ownerOf(c, account.account_id));
+  }
+  return [...owners].sort((a, b) => a - b);
+}
+
 /** summarizeReport's subaccount_changes from two sorted-or-not lists of subaccount ids. */
 export function subaccountChanges(current: readonly number[], previous: readonly number[]) {
   const now = new Set(current);

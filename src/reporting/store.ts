@@ -19,6 +19,7 @@ import {
   snapshotId,
 } from "./model.js";
 import {
+  accountIds,
   accountReport,
   type DomainPage,
   type DomainQuery,
@@ -108,6 +109,8 @@ export interface SnapshotStore {
   summary(id: string): Promise<SnapshotSummary | undefined>;
   /** accountReport of snapshot `id` (one subaccount's contracts); undefined when unknown or damaged. */
   accountReport(id: string, accountId: number): Promise<Reporting | undefined>;
+  /** accountIds of snapshot `id` (for completion); undefined when unknown or damaged. PostgreSQL keeps them. */
+  accountIds(id: string): Promise<number[] | undefined>;
   /**
    * What changed from snapshot `fromId` to `toId`: exactly snapshotDiff over their reports (every list cut to
    * `limit` when given, counts exact); undefined when either is unknown or damaged. PostgreSQL compares the two
@@ -373,6 +376,11 @@ export class FileSnapshotStore implements SnapshotStore {
       snapshot.meta.taken_at,
       previous && { id: previous.meta.id, report: previous.report },
     );
+  }
+
+  async accountIds(id: string): Promise<number[] | undefined> {
+    const snapshot = await this.read(id);
+    return snapshot && accountIds(snapshot.report);
   }
 
   async accountReport(id: string, accountId: number): Promise<Reporting | undefined> {

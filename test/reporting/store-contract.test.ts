@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
+  accountIds,
   accountReport,
   type DomainQuery,
   domainPage,
@@ -420,6 +421,9 @@ describe.each([filesBackend(), postgresBackend()])("snapshot store contract: $na
         );
       }
       expect((await fresh.accountReport(second.meta.id, 20))?.accounts[0]?.acme).toHaveLength(32);
+      expect(await fresh.accountIds(second.meta.id)).toEqual(accountIds(normaliseReport(secondReport)));
+      expect(await fresh.accountIds(second.meta.id)).toEqual([10, 20, 40, 50]);
+      expect(await fresh.accountIds("20200101T000000Z-00000000")).toBeUndefined();
       expect(await fresh.summary("20200101T000000Z-00000000")).toBeUndefined();
       expect(await fresh.accountReport("20200101T000000Z-00000000", 10)).toBeUndefined();
       // once the previous one is gone, the summary has no subaccount changes

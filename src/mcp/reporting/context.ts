@@ -250,10 +250,10 @@ export class ReportingContext {
   async completeAccountIds(prefix: string): Promise<string[]> {
     if (!this.offersReportingResources) return [];
     const meta = await this.store.latest();
-    const snapshot = meta ? await this.store.read(meta.id) : undefined;
-    if (!snapshot) return [];
-    return snapshot.report.accounts
-      .map((a) => String(a.account_id))
+    // the store's list (a column in PostgreSQL), not the whole report, for a keystroke's completion
+    const ids = meta ? await this.store.accountIds(meta.id) : undefined;
+    return (ids ?? [])
+      .map(String)
       .filter((id) => id.startsWith(prefix))
       .slice(0, 100);
   }
