@@ -3,7 +3,7 @@
 //
 // Why: an MCP client spawns this server and waits for it. Loading ~260 modules one by one from dist/src and
 // node_modules was most of the cold start (BENCHMARKS.md, fix 9); one file with the code used at start-up, and
-// chunks loaded only when needed (the sandbox, undici, the HTTP transport), starts in about half the time;
+// chunks loaded only when needed (the sandbox, undici, the HTTP transport, Ajv), starts in about half the time;
 // everything every start loads is one chunk (see "Two passes" below).
 // dist/src stays as it is: the library entry points (`exports`) and the tests use it.
 //
@@ -53,10 +53,12 @@ rmSync(outDir, { recursive: true, force: true });
 const moduleIds = new Set();
 
 // The SDK's server module imports its Ajv validator, and with it Ajv and ajv-formats (~250 KB of CommonJS),
-// which every start then evaluates, though Ajv only checks elicitation answers and our server creates its
-// validator on first use (src/mcp/server.ts). Here the provider requires them when it creates an instance:
-// the bundler keeps them in the bundle, evaluated on that first use only.
+// though Ajv only checks elicitation answers and our server creates its validator on first use
+// (src/mcp/server.ts). They are bundled apart, as CommonJS, into chunks/ajv.cjs, which the provider requires when
+// it creates an instance: a start neither evaluates nor compiles them (compiling them in the start-up chunk was
+// ~3 ms of every start, issue 16).
 const AJV_PROVIDER = /@modelcontextprotocol\/sdk\/dist\/esm\/validation\/ajv-provider\.js$/;
+const AJV_CHUNK = "ajv.cjs";
 const lazyAjv = {
   name: "lazy-ajv",
   transform(code, id) {
@@ -68,10 +70,31 @@ const lazyAjv = {
     }
     let out = code;
     for (const line of imports) out = out.replace(line, "");
-    return out.replace(
+    // the provider lands in a chunk under chunks/ (checked after the build), next to ajv.cjs
+    return `import { createRequire as __ajvRequire } from "node:module";\n${out.replace(
       start,
-      `${start}    const Ajv = require("ajv");\n    const _addFormats = require("ajv-formats");\n`,
-    );
+      `${start}    const { Ajv, addFormats: _addFormats } = __ajvRequire(import.meta.url)("./${AJV_CHUNK}");\n`,
+    )}`;
+  },
+};
+
+// pino's sonic-boom and thread-stream require node:assert at load for checks on their error paths (closing a
+// destroyed stream, draining a synchronous one); loading it was ~2 ms of every start. Here it is required when
+// such a check fails, with the same arguments, so the same AssertionError is thrown.
+const LAZY_ASSERT = /node_modules\/(sonic-boom|thread-stream)\/index\.js$/;
+const lazyAssert = {
+  name: "lazy-assert",
+  transform(code, id) {
+    if (!LAZY_ASSERT.test(id)) return null;
+    const line = "const assert = require('assert')\n";
+    if (!code.includes(line)) throw new Error(`bundle-cli: ${id} changed; update the lazy-assert plugin`);
+    return code.replace(line, "function assert (...args) { if (!args[0]) require('assert')(...args) }\n");
+  },
+};
+const collectModuleIds = {
+  name: "collect-module-ids",
+  moduleParsed(info) {
+    moduleIds.add(info.id);
   },
 };
 const options = (codeSplitting) => ({
@@ -85,15 +108,7 @@ const options = (codeSplitting) => ({
       __DIGICERT_MCP_CONTRACTS_VIEW_HTML__: JSON.stringify(readFileSync(viewFile, "utf8")),
     },
   },
-  plugins: [
-    lazyAjv,
-    {
-      name: "collect-module-ids",
-      moduleParsed(info) {
-        moduleIds.add(info.id);
-      },
-    },
-  ],
+  plugins: [lazyAjv, lazyAssert, collectModuleIds],
   output: {
     dir: outDir,
     format: "esm",
@@ -138,13 +153,47 @@ for (const rel of EVERY_START) {
 }
 const startupModules = new Set([...startup].flatMap((f) => byFile.get(f).moduleIds));
 moduleIds.clear();
-await build(
+const second = await build(
   options({
     groups: [
       { name: (id) => (startupModules.has(id) ? "startup" : null), debugName: "startup", priority: 10 },
     ],
   }),
 );
+const provider = second.output.find(
+  (c) => c.type === "chunk" && c.moduleIds.some((id) => AJV_PROVIDER.test(id)),
+);
+if (!provider?.fileName.startsWith("chunks/") || provider.fileName.includes("/", "chunks/".length)) {
+  throw new Error(
+    `bundle-cli: the SDK's Ajv provider landed in ${provider?.fileName}, not next to ${AJV_CHUNK}`,
+  );
+}
+// Ajv and ajv-formats alone, as CommonJS (they are), required synchronously by the provider above.
+const AJV_ENTRY = "\0digicert-ajv-entry";
+await build({
+  input: AJV_ENTRY,
+  cwd: root,
+  platform: "node",
+  logLevel: "warn",
+  plugins: [
+    {
+      name: "ajv-entry",
+      resolveId: (id) => (id === AJV_ENTRY ? id : null),
+      load: (id) =>
+        id === AJV_ENTRY
+          ? 'module.exports = { Ajv: require("ajv"), addFormats: require("ajv-formats") };\n'
+          : null,
+    },
+    collectModuleIds,
+  ],
+  output: {
+    file: join(outDir, "chunks", AJV_CHUNK),
+    format: "cjs",
+    minify: false,
+    comments: { legal: true, annotation: false, jsdoc: false },
+  },
+});
+moduleIds.delete(AJV_ENTRY);
 const packages = writeLicences([...moduleIds]);
 if (!existsSync(join(outDir, "cli.js"))) throw new Error("bundling did not write dist/bin/cli.js");
 console.error(`dist/bin/cli.js bundled (${moduleIds.size} modules, ${packages} packages)`);

@@ -6,7 +6,6 @@ import type { Credentials } from "./client/credentials.js";
 import { type Config, ConfigError, helpText, loadConfig, loadTokensFile, parseArgv } from "./config/index.js";
 import { createLogger, type Logger } from "./logging.js";
 import type { ToolSelection } from "./mcp/select.js";
-import { Client, InMemoryTransport } from "./sdk/client.js";
 import type { McpServer } from "./sdk/server.js";
 import type { RunningTransport, ServerContext } from "./transports/types.js";
 import { PACKAGE_NAME, packageVersion } from "./version.js";
@@ -65,6 +64,8 @@ async function checkToolNames(
   createAll: () => McpServer,
   unknownNames: (selection: ToolSelection, extra: readonly string[]) => string[],
 ): Promise<void> {
+  // the SDK's client side, loaded only here: a start with no names to check never evaluates it
+  const { Client, InMemoryTransport } = await import("./sdk/client.js");
   const server = createAll();
   const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);

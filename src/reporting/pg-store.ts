@@ -1,6 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { promisify } from "node:util";
-import { gunzip } from "node:zlib";
 import type { Client, Notification } from "pg";
 import type { Logger } from "pino";
 import type { Database } from "../state/database.js";
@@ -26,6 +24,7 @@ import {
 } from "./queries.js";
 import {
   DEFAULT_RETENTION,
+  gunzipAsync,
   parseStoredReport,
   prepareReport,
   type RecordResult,
@@ -36,8 +35,6 @@ import {
   storeScope,
 } from "./store.js";
 import { summarizeReport } from "./summary.js";
-
-const gunzipAsync = promisify(gunzip);
 
 /** The NOTIFY channel every replica LISTENs on; the payload names the scope, so one channel serves all. */
 export const SNAPSHOT_CHANNEL = "dcpm_snapshots";

@@ -3,7 +3,6 @@ import { once } from "node:events";
 import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { createGzip, gunzip } from "node:zlib";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { canonicalReportPieces, sha256Hex } from "./canonical.js";
@@ -30,7 +29,20 @@ import {
   snapshotSummary,
 } from "./queries.js";
 
-const gunzipAsync = promisify(gunzip);
+/**
+ * node:zlib, loaded on the first snapshot written or read: a server that only starts and lists its tools (the
+ * client's first spawn) never needs it, and loading it was ~2 ms of every start (BENCHMARKS.md, issue 16).
+ */
+function zlib(): typeof import("node:zlib") {
+  return process.getBuiltinModule("node:zlib");
+}
+
+let gunzipPromise: ((buffer: Buffer) => Promise<Buffer>) | undefined;
+/** promisified gunzip, made on first use */
+export function gunzipAsync(buffer: Buffer): Promise<Buffer> {
+  gunzipPromise ??= promisify(zlib().gunzip);
+  return gunzipPromise(buffer);
+}
 
 export interface RetentionPolicy {
   /** keep at most this many snapshots (default 50; 0 or undefined with maxAgeDays set = no count limit) */
@@ -156,7 +168,7 @@ const IN_FLIGHT = 8 * SLICE;
 export async function prepareReport(report: Reporting, fetchedAtMs: number): Promise<PreparedReport> {
   orderReport(report);
   const hash = createHash("sha256");
-  const gz = createGzip({ level: SNAPSHOT_GZIP_LEVEL });
+  const gz = zlib().createGzip({ level: SNAPSHOT_GZIP_LEVEL });
   const parts: Buffer[] = [];
   gz.on("data", (part: Buffer) => parts.push(part));
   const ended = once(gz, "end");
