@@ -235,19 +235,23 @@ async function serve(config: Config, version: string): Promise<number> {
     await cleanup();
     throw err;
   }
-  logger.info(
-    {
-      version,
-      transport: config.transport,
-      target: sandbox ? "sandbox" : (baseUrl ?? "https://www.digicert.com"),
-      readOnly: config.readOnly,
-      confirmation: config.confirmation.mode,
-      profiles: [...profiles.keys()],
-      audit: config.audit.kind,
-      state: shared ? `PostgreSQL ${shared.where}` : "files and memory",
-    },
-    "started",
-  );
+  // stdio holds it until the first message was answered (RunningTransport.startupLog)
+  const logStarted = () =>
+    logger.info(
+      {
+        version,
+        transport: config.transport,
+        target: sandbox ? "sandbox" : (baseUrl ?? "https://www.digicert.com"),
+        readOnly: config.readOnly,
+        confirmation: config.confirmation.mode,
+        profiles: [...profiles.keys()],
+        audit: config.audit.kind,
+        state: shared ? `PostgreSQL ${shared.where}` : "files and memory",
+      },
+      "started",
+    );
+  if (running.startupLog) running.startupLog(logStarted);
+  else logStarted();
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -273,6 +277,7 @@ async function serve(config: Config, version: string): Promise<number> {
         resolve(130);
         return;
       }
+      running.flushStartupLog?.();
       logger.info({ signal }, "shutting down");
       stop(0);
     };
