@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Logger } from "pino";
 import { z } from "zod";
+import { lazy } from "../schemas/lazy.js";
 import { canonicalReportPieces, sha256Hex } from "./canonical.js";
 import { defaultDataDir, TEMP_PREFIX, writeFileAtomic } from "./files.js";
 import {
@@ -226,21 +227,23 @@ export function retentionCutoff(retention: RetentionPolicy, nowMs: number): numb
   return maxAgeDays && maxAgeDays > 0 ? nowMs - maxAgeDays * DAY_MS : Number.NEGATIVE_INFINITY;
 }
 
-const metaSchema = z.object({
-  id: z.string().refine(isSnapshotId),
-  taken_at: z.string(),
-  checked_at: z.string(),
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
-  counts: z.object({
-    subaccounts: z.number().int().nonnegative(),
-    contracts: z.number().int().nonnegative(),
-    active: z.number().int().nonnegative(),
-    expired: z.number().int().nonnegative(),
-    canceled: z.number().int().nonnegative(),
-    sans: z.number().int().nonnegative(),
+const metaSchema = lazy(() =>
+  z.object({
+    id: z.string().refine(isSnapshotId),
+    taken_at: z.string(),
+    checked_at: z.string(),
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+    counts: z.object({
+      subaccounts: z.number().int().nonnegative(),
+      contracts: z.number().int().nonnegative(),
+      active: z.number().int().nonnegative(),
+      expired: z.number().int().nonnegative(),
+      canceled: z.number().int().nonnegative(),
+      sans: z.number().int().nonnegative(),
+    }),
+    bytes: z.number().int().nonnegative(),
   }),
-  bytes: z.number().int().nonnegative(),
-});
+);
 
 const META_SUFFIX = ".meta.json";
 const DATA_SUFFIX = ".json.gz";
