@@ -91,6 +91,40 @@ const lazyAssert = {
     return code.replace(line, "function assert (...args) { if (!args[0]) require('assert')(...args) }\n");
   },
 };
+// The SDK's zod-compat modules import zod/v3 and zod-to-json-schema (~136 KB) for servers that hand it Zod 3
+// schemas; ours never does (only zod 4 schemas reach the SDK), so they are never called, but every start
+// compiled them. They are bundled apart, as CommonJS, into chunks/zod-v3.cjs, required on a first call.
+const ZOD_COMPAT = {
+  "zod-compat.js": [
+    ["import * as z3rt from 'zod/v3';\n", ""],
+    ["z3rt.object(shape)", "__zodV3().z3.object(shape)"],
+  ],
+  "zod-json-schema-compat.js": [
+    ["import { zodToJsonSchema } from 'zod-to-json-schema';\n", ""],
+    ["return zodToJsonSchema(schema, {", "return __zodV3().zodToJsonSchema(schema, {"],
+  ],
+};
+const ZOD_V3_CHUNK = "zod-v3.cjs";
+const ZOD_COMPAT_MODULE =
+  /@modelcontextprotocol\/sdk\/dist\/esm\/server\/(zod-compat|zod-json-schema-compat)\.js$/;
+const lazyZodV3 = {
+  name: "lazy-zod-v3",
+  transform(code, id) {
+    const match = ZOD_COMPAT_MODULE.exec(id);
+    if (!match) return null;
+    let out = code;
+    for (const [from, to] of ZOD_COMPAT[`${match[1]}.js`]) {
+      if (out.split(from).length !== 2)
+        throw new Error(`bundle-cli: ${id} changed; update the lazy-zod-v3 plugin`);
+      out = out.replace(from, to);
+    }
+    if (/\bz3rt\b|[^.]zodToJsonSchema\(/.test(out.replace("__zodV3().zodToJsonSchema(", ""))) {
+      throw new Error(`bundle-cli: ${id} uses zod/v3 elsewhere; update the lazy-zod-v3 plugin`);
+    }
+    return `import { createRequire as __zodV3Require } from "node:module";\nconst __zodV3 = () => __zodV3Require(import.meta.url)("./${ZOD_V3_CHUNK}");\n${out}`;
+  },
+};
+
 const collectModuleIds = {
   name: "collect-module-ids",
   moduleParsed(info) {
@@ -108,7 +142,7 @@ const options = (codeSplitting) => ({
       __DIGICERT_MCP_CONTRACTS_VIEW_HTML__: JSON.stringify(readFileSync(viewFile, "utf8")),
     },
   },
-  plugins: [lazyAjv, lazyAssert, collectModuleIds],
+  plugins: [lazyAjv, lazyAssert, lazyZodV3, collectModuleIds],
   output: {
     dir: outDir,
     format: "esm",
@@ -160,40 +194,52 @@ const second = await build(
     ],
   }),
 );
-const provider = second.output.find(
-  (c) => c.type === "chunk" && c.moduleIds.some((id) => AJV_PROVIDER.test(id)),
-);
-if (!provider?.fileName.startsWith("chunks/") || provider.fileName.includes("/", "chunks/".length)) {
-  throw new Error(
-    `bundle-cli: the SDK's Ajv provider landed in ${provider?.fileName}, not next to ${AJV_CHUNK}`,
-  );
+// The modules that require a CommonJS chunk by "./<name>" must sit next to it, in chunks/.
+for (const [pattern, chunkName] of [
+  [AJV_PROVIDER, AJV_CHUNK],
+  [ZOD_COMPAT_MODULE, ZOD_V3_CHUNK],
+]) {
+  for (const c of second.output) {
+    if (c.type !== "chunk" || !c.moduleIds.some((id) => pattern.test(id))) continue;
+    if (!c.fileName.startsWith("chunks/") || c.fileName.includes("/", "chunks/".length)) {
+      throw new Error(`bundle-cli: ${pattern} landed in ${c.fileName}, not next to chunks/${chunkName}`);
+    }
+  }
 }
-// Ajv and ajv-formats alone, as CommonJS (they are), required synchronously by the provider above.
-const AJV_ENTRY = "\0digicert-ajv-entry";
-await build({
-  input: AJV_ENTRY,
-  cwd: root,
-  platform: "node",
-  logLevel: "warn",
-  plugins: [
-    {
-      name: "ajv-entry",
-      resolveId: (id) => (id === AJV_ENTRY ? id : null),
-      load: (id) =>
-        id === AJV_ENTRY
-          ? 'module.exports = { Ajv: require("ajv"), addFormats: require("ajv-formats") };\n'
-          : null,
+/** Bundles `source` (CommonJS requiring packages) alone, as CommonJS, into dist/bin/chunks/<file>. */
+async function commonJsChunk(file, source) {
+  const entry = `\0digicert-${file}`;
+  await build({
+    input: entry,
+    cwd: root,
+    platform: "node",
+    logLevel: "warn",
+    plugins: [
+      {
+        name: "cjs-entry",
+        resolveId: (id) => (id === entry ? id : null),
+        load: (id) => (id === entry ? source : null),
+      },
+      collectModuleIds,
+    ],
+    output: {
+      file: join(outDir, "chunks", file),
+      format: "cjs",
+      minify: false,
+      comments: { legal: true, annotation: false, jsdoc: false },
     },
-    collectModuleIds,
-  ],
-  output: {
-    file: join(outDir, "chunks", AJV_CHUNK),
-    format: "cjs",
-    minify: false,
-    comments: { legal: true, annotation: false, jsdoc: false },
-  },
-});
-moduleIds.delete(AJV_ENTRY);
+  });
+  moduleIds.delete(entry);
+}
+// Ajv and ajv-formats, required synchronously by the provider above.
+await commonJsChunk(
+  AJV_CHUNK,
+  'module.exports = { Ajv: require("ajv"), addFormats: require("ajv-formats") };\n',
+);
+await commonJsChunk(
+  ZOD_V3_CHUNK,
+  'module.exports = { z3: require("zod/v3"), zodToJsonSchema: require("zod-to-json-schema").zodToJsonSchema };\n',
+);
 const packages = writeLicences([...moduleIds]);
 if (!existsSync(join(outDir, "cli.js"))) throw new Error("bundling did not write dist/bin/cli.js");
 console.error(`dist/bin/cli.js bundled (${moduleIds.size} modules, ${packages} packages)`);
