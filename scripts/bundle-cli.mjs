@@ -161,13 +161,7 @@ const options = (codeSplitting) => ({
 // second puts what every `serve` loads (the entry's static imports and the modules src/cli.ts imports on
 // every start, with all they import) into one chunk; the lazy chunks (sandbox, undici, the HTTP transport,
 // the page, doctor, PostgreSQL…) stay lazy.
-const EVERY_START = [
-  "mcp/index.js",
-  "cli/profiles.js",
-  "cli/server-factory.js",
-  "audit/log.js",
-  "transports/stdio.js",
-];
+const EVERY_START = ["cli/serve-modules.js"];
 const first = await build({ ...options(true), write: false });
 const chunks = first.output.filter((c) => c.type === "chunk");
 const byFile = new Map(chunks.map((c) => [c.fileName, c]));

@@ -102,9 +102,15 @@ async function openSharedState(url: string, logger: Logger) {
 
 async function serve(config: Config, version: string): Promise<number> {
   // Loaded here, not at the top, so --help and --version stay fast and independent of the tool modules.
-  const { unknownSelectionNames, ConfirmationTokens, DEFAULT_CONFIRMATION_TTL_MS } = await import(
-    "./mcp/index.js"
-  );
+  const {
+    AuditLog,
+    ConfirmationTokens,
+    DEFAULT_CONFIRMATION_TTL_MS,
+    openProfiles,
+    serveStdio,
+    serverFactory,
+    unknownSelectionNames,
+  } = await import("./cli/serve-modules.js");
   let sandbox: Sandbox | undefined;
   if (config.sandbox) {
     sandbox = await startInProcessSandbox();
@@ -129,9 +135,6 @@ async function serve(config: Config, version: string): Promise<number> {
   // Reporting snapshots: one store per key profile, shared by its sessions. The sandbox's data is made up and its
   // origin changes on each run, so unless a directory is configured its snapshots go to a temporary directory
   // removed on exit.
-  const { openProfiles } = await import("./cli/profiles.js");
-  const { serverFactory } = await import("./cli/server-factory.js");
-  const { AuditLog } = await import("./audit/log.js");
   let audit: ReturnType<typeof AuditLog.open>;
   try {
     audit = AuditLog.open(config.audit, { secrets });
@@ -228,7 +231,6 @@ async function serve(config: Config, version: string): Promise<number> {
       });
       running = http;
     } else {
-      const { serveStdio } = await import("./transports/stdio.js");
       running = await serveStdio({ createServer: forConnection, logger, version });
     }
   } catch (err) {
