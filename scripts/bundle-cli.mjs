@@ -135,10 +135,17 @@ const options = (codeSplitting) => ({
   input: join(srcDir, "cli.js"),
   platform: "node",
   logLevel: "warn",
-  // a string literal of the JSON (the code parses it), so the bundler can settle `typeof` at build time
+  // a string literal of the JSON (the code parses it), so the bundler can settle `typeof` at build time; each
+  // schema in it is JSON text, kept as is (src/mcp/precomputed-schemas.ts)
   transform: {
     define: {
-      __DIGICERT_MCP_EMBEDDED_SCHEMAS__: JSON.stringify(JSON.stringify(precomputed.schemas)),
+      __DIGICERT_MCP_EMBEDDED_SCHEMAS__: JSON.stringify(
+        JSON.stringify(
+          Object.fromEntries(
+            Object.entries(precomputed.schemas).map(([key, json]) => [key, JSON.stringify(json)]),
+          ),
+        ),
+      ),
       __DIGICERT_MCP_CONTRACTS_VIEW_HTML__: JSON.stringify(readFileSync(viewFile, "utf8")),
     },
   },
