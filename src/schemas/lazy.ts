@@ -13,6 +13,7 @@ import { z } from "zod";
  * parent and registry metadata (`.describe()`). So the object is a zod schema of the same class, checks and
  * metadata as `build()`'s, and identity holds: zod's JSON Schema conversion and caches keyed by schema see one
  * object, not a wrapper. The type is the schema's own, so `z.infer`, callers and the sandbox use it as before.
+ * Only listing its own keys (`Object.keys`) before any other use would see an empty object; zod never does.
  */
 export function lazy<T extends z.ZodType>(build: () => T): T {
   const schema = Object.create(null) as T & Record<PropertyKey, unknown>;
