@@ -6,7 +6,6 @@ import type { Credentials } from "./client/credentials.js";
 import { type Config, ConfigError, helpText, loadConfig, loadTokensFile, parseArgv } from "./config/index.js";
 import { createLogger, type Logger } from "./logging.js";
 import type { ToolSelection } from "./mcp/select.js";
-import { Client, InMemoryTransport } from "./sdk/client.js";
 import type { McpServer } from "./sdk/server.js";
 import type { RunningTransport, ServerContext } from "./transports/types.js";
 import { PACKAGE_NAME, packageVersion } from "./version.js";
@@ -65,6 +64,8 @@ async function checkToolNames(
   createAll: () => McpServer,
   unknownNames: (selection: ToolSelection, extra: readonly string[]) => string[],
 ): Promise<void> {
+  // the SDK's client side, loaded only here: a start with no names to check never evaluates it
+  const { Client, InMemoryTransport } = await import("./sdk/client.js");
   const server = createAll();
   const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
@@ -101,9 +102,15 @@ async function openSharedState(url: string, logger: Logger) {
 
 async function serve(config: Config, version: string): Promise<number> {
   // Loaded here, not at the top, so --help and --version stay fast and independent of the tool modules.
-  const { unknownSelectionNames, ConfirmationTokens, DEFAULT_CONFIRMATION_TTL_MS } = await import(
-    "./mcp/index.js"
-  );
+  const {
+    AuditLog,
+    ConfirmationTokens,
+    DEFAULT_CONFIRMATION_TTL_MS,
+    openProfiles,
+    serveStdio,
+    serverFactory,
+    unknownSelectionNames,
+  } = await import("./cli/serve-modules.js");
   let sandbox: Sandbox | undefined;
   if (config.sandbox) {
     sandbox = await startInProcessSandbox();
@@ -128,9 +135,6 @@ async function serve(config: Config, version: string): Promise<number> {
   // Reporting snapshots: one store per key profile, shared by its sessions. The sandbox's data is made up and its
   // origin changes on each run, so unless a directory is configured its snapshots go to a temporary directory
   // removed on exit.
-  const { openProfiles } = await import("./cli/profiles.js");
-  const { serverFactory } = await import("./cli/server-factory.js");
-  const { AuditLog } = await import("./audit/log.js");
   let audit: ReturnType<typeof AuditLog.open>;
   try {
     audit = AuditLog.open(config.audit, { secrets });
@@ -227,26 +231,29 @@ async function serve(config: Config, version: string): Promise<number> {
       });
       running = http;
     } else {
-      const { serveStdio } = await import("./transports/stdio.js");
       running = await serveStdio({ createServer: forConnection, logger, version });
     }
   } catch (err) {
     await cleanup();
     throw err;
   }
-  logger.info(
-    {
-      version,
-      transport: config.transport,
-      target: sandbox ? "sandbox" : (baseUrl ?? "https://www.digicert.com"),
-      readOnly: config.readOnly,
-      confirmation: config.confirmation.mode,
-      profiles: [...profiles.keys()],
-      audit: config.audit.kind,
-      state: shared ? `PostgreSQL ${shared.where}` : "files and memory",
-    },
-    "started",
-  );
+  // stdio holds it until the first message was answered (RunningTransport.startupLog)
+  const logStarted = () =>
+    logger.info(
+      {
+        version,
+        transport: config.transport,
+        target: sandbox ? "sandbox" : (baseUrl ?? "https://www.digicert.com"),
+        readOnly: config.readOnly,
+        confirmation: config.confirmation.mode,
+        profiles: [...profiles.keys()],
+        audit: config.audit.kind,
+        state: shared ? `PostgreSQL ${shared.where}` : "files and memory",
+      },
+      "started",
+    );
+  if (running.startupLog) running.startupLog(logStarted);
+  else logStarted();
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -272,6 +279,7 @@ async function serve(config: Config, version: string): Promise<number> {
         resolve(130);
         return;
       }
+      running.flushStartupLog?.();
       logger.info({ signal }, "shutting down");
       stop(0);
     };

@@ -6,7 +6,7 @@ import { annotationsFor } from "./annotations.js";
 import type { ToolExtra } from "./confirmation/gate.js";
 import { computedToolError } from "./errors.js";
 import { compactInputJsonSchema, compactOutputJsonSchema, withJsonSchema } from "./json-schema.js";
-import { schemaJson } from "./precomputed-schemas.js";
+import { schemaJsonText } from "./precomputed-schemas.js";
 
 type Shape = z.ZodRawShape;
 type AnyObject = z.ZodObject<Shape>;
@@ -59,14 +59,14 @@ export function defineTool<Ctx, I extends Shape, O extends Shape = Shape>(
     const built: { input: AnyObject; output?: AnyObject } = {
       input: withJsonSchema(
         inputSchema,
-        schemaJson(`${spec.name}:input`, () => compactInputJsonSchema(inputSchema)),
+        schemaJsonText(`${spec.name}:input`, () => compactInputJsonSchema(inputSchema)),
       ) as unknown as AnyObject,
     };
     if (output) {
       const outputSchema = z.object(output);
       built.output = withJsonSchema(
         outputSchema,
-        schemaJson(`${spec.name}:output`, () => compactOutputJsonSchema(outputSchema, 1)),
+        schemaJsonText(`${spec.name}:output`, () => compactOutputJsonSchema(outputSchema, 1)),
       ) as unknown as AnyObject;
     }
     return built;

@@ -136,10 +136,11 @@ export function compactOutputJsonSchema(schema: z.ZodType, maxObjectDepth = 3): 
 
 /**
  * Makes `schema` render as `json` wherever the SDK converts it (tools/list), while validation still uses the
- * full zod schema. Uses zod's documented `_zod.toJSONSchema` override hook.
+ * full zod schema. `json` may be given as JSON text. Uses zod's documented `_zod.toJSONSchema` override hook.
  */
-export function withJsonSchema<T extends z.ZodType>(schema: T, json: JsonObject): T {
-  const frozen = JSON.stringify(json);
+export function withJsonSchema<T extends z.ZodType>(schema: T, json: JsonObject | string): T {
+  // JSON text as is (precomputed schemas come as text: schemaJsonText)
+  const frozen = typeof json === "string" ? json : JSON.stringify(json);
   schema._zod.toJSONSchema = () => JSON.parse(frozen) as unknown;
   advertised.set(schema, frozen);
   return schema;

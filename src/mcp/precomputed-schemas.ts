@@ -50,48 +50,47 @@ export function schemaFingerprint(srcDir: string): string {
 }
 
 /**
- * Replaced by the bundler (`scripts/bundle-cli.mjs`) with the schemas (as JSON) of the very code it bundles: a bundle
- * has no `dist/src` files next to it to fingerprint, and needs no check, as both are built in the same step.
- * Undeclared, hence `typeof`, everywhere else (tests, `dist/src`).
+ * Replaced by the bundler (`scripts/bundle-cli.mjs`) with the schemas of the very code it bundles, as JSON: an
+ * object of each key's JSON Schema as JSON text. A bundle has no `dist/src` files next to it to fingerprint, and
+ * needs no check, as both are built in the same step. Undeclared, hence `typeof`, everywhere else (tests,
+ * `dist/src`).
  */
 declare const __DIGICERT_MCP_EMBEDDED_SCHEMAS__: string | undefined;
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** undefined: not loaded yet; null: no usable file (missing, unreadable or stale) */
-let loaded: Map<string, JsonObject> | null | undefined;
+/** Each key's JSON Schema as JSON text. undefined: not loaded yet; null: no usable file (missing, unreadable or stale) */
+let loaded: Map<string, string> | null | undefined;
 /** set while `collectSchemaJson` runs: every schema is computed and recorded here */
 let recording: Map<string, JsonObject> | undefined;
 
-function load(): Map<string, JsonObject> | null {
+function load(): Map<string, string> | null {
   if (typeof __DIGICERT_MCP_EMBEDDED_SCHEMAS__ === "string") {
-    // a JSON string, not an object literal: V8 parses large JSON faster
-    return new Map(
-      Object.entries(JSON.parse(__DIGICERT_MCP_EMBEDDED_SCHEMAS__) as PrecomputedFile["schemas"]),
-    );
+    // a JSON string of texts, not an object literal of objects: V8 parses large JSON faster, and each schema is
+    // kept as the text the advertised schema is anyway (withJsonSchema), never parsed at start-up
+    return new Map(Object.entries(JSON.parse(__DIGICERT_MCP_EMBEDDED_SCHEMAS__) as Record<string, string>));
   }
   try {
     const file = JSON.parse(readFileSync(join(here, PRECOMPUTED_FILE), "utf8")) as PrecomputedFile;
     if (file.fingerprint !== schemaFingerprint(join(here, ".."))) return null;
-    return new Map(Object.entries(file.schemas));
+    return new Map(Object.entries(file.schemas).map(([key, json]) => [key, JSON.stringify(json)]));
   } catch {
     return null;
   }
 }
 
 /**
- * The advertised JSON Schema named `key`: the precomputed one when the build wrote a current file, otherwise
- * `compute()`. The result is the caller's to keep (a fresh copy each time).
+ * The advertised JSON Schema named `key`, as JSON text (what `withJsonSchema` keeps): the precomputed one when
+ * the build wrote a current file, otherwise `compute()`'s.
  */
-export function schemaJson(key: string, compute: () => JsonObject): JsonObject {
+export function schemaJsonText(key: string, compute: () => JsonObject): string {
   if (recording) {
     const json = compute();
     recording.set(key, structuredClone(json));
-    return json;
+    return JSON.stringify(json);
   }
   if (loaded === undefined) loaded = load();
-  const found = loaded?.get(key);
-  return found ? structuredClone(found) : compute();
+  return loaded?.get(key) ?? JSON.stringify(compute());
 }
 
 /** Runs `register` with every schema computed (never read from the file), and returns them by key. */

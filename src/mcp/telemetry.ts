@@ -71,6 +71,14 @@ function instrumentsOf(otel: Api): Instruments {
   return instruments;
 }
 
+/**
+ * Milliseconds on a monotonic clock, as `performance.now()` but from `process.hrtime`: the first use of the
+ * `performance` global loads node:perf_hooks (~1 ms), which every start paid on its first message (issue 16).
+ */
+function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
 interface Pending {
   method: string;
   tool: string | undefined;
@@ -106,7 +114,7 @@ export function observeMcpServer(server: McpServer, sessionId?: () => string | u
           tool,
           id: String(m.id),
           startMs: Date.now(),
-          started: performance.now(),
+          started: monotonicMs(),
         });
       }
       onmessage?.(message, extra);
@@ -121,7 +129,7 @@ export function observeMcpServer(server: McpServer, sessionId?: () => string | u
       const entry = r.id !== undefined && !("method" in message) ? pending.get(String(r.id)) : undefined;
       if (entry) {
         pending.delete(entry.id);
-        const ended = { ms: performance.now() - entry.started, at: Date.now() };
+        const ended = { ms: monotonicMs() - entry.started, at: Date.now() };
         const outcome = r.error
           ? `${r.error.code ?? "error"}`
           : r.result?.isError === true

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { inputSchema, type Operation } from "../operations/index.js";
 import { compactInputJsonSchema, compactOutputJsonSchema, withJsonSchema } from "./json-schema.js";
-import { schemaJson } from "./precomputed-schemas.js";
+import { schemaJsonText } from "./precomputed-schemas.js";
 
 type AnyObject = ReturnType<typeof inputSchema>;
 
@@ -103,8 +103,8 @@ function schemaKey(op: Operation, kind: "input" | "output", options: SchemaOptio
   return `${op.name}:${kind}${needsConfirmation(op, options) ? ":confirm" : ""}`;
 }
 
-function advertisedJson(op: Operation, options: SchemaOptions): Record<string, unknown> {
-  return schemaJson(schemaKey(op, "input", options), () => {
+function advertisedJson(op: Operation, options: SchemaOptions): string {
+  return schemaJsonText(schemaKey(op, "input", options), () => {
     const json = compactInputJsonSchema(toolInputSchema(op, options));
     if (!needsConfirmation(op, options) && json.properties && typeof json.properties === "object") {
       delete (json.properties as Record<string, unknown>).confirmation_token;
@@ -187,6 +187,6 @@ function buildOutputSchema(op: Operation, options: SchemaOptions): AnyObject {
   // here cost each client ~800 tokens of tools/list for all tools (measured) while no model is shown it.
   return withJsonSchema(
     schema,
-    schemaJson(schemaKey(op, "output", options), () => compactOutputJsonSchema(schema, 1)),
+    schemaJsonText(schemaKey(op, "output", options), () => compactOutputJsonSchema(schema, 1)),
   );
 }

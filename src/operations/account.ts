@@ -6,11 +6,12 @@ import {
   settingsList,
   updatedSetting,
 } from "../schemas/entities.js";
+import { lazy } from "../schemas/lazy.js";
 import { emailList, text } from "../schemas/primitives.js";
 import { list, quotedList } from "./describe.js";
 import { defineOperation } from "./types.js";
 
-const emails = z.strictObject({ emergency_contact_emails: emailList });
+const emails = lazy(() => z.strictObject({ emergency_contact_emails: emailList }));
 
 export const createSubaccount = defineOperation({
   name: "create_subaccount",
@@ -21,12 +22,14 @@ export const createSubaccount = defineOperation({
   method: "POST",
   path: "/account/subaccount",
   scope: "parent",
-  params: z.strictObject({}),
-  body: z.strictObject({
-    name: text().describe("subaccount name, e.g. the end customer"),
-    api_key_name: text().describe("label for its first API key"),
-    emergency_contact_emails: emailList,
-  }),
+  params: lazy(() => z.strictObject({})),
+  body: lazy(() =>
+    z.strictObject({
+      name: text().describe("subaccount name, e.g. the end customer"),
+      api_key_name: text().describe("label for its first API key"),
+      emergency_contact_emails: emailList,
+    }),
+  ),
   response: createdSubaccount,
   shownOnce: "the subaccount's API key",
   effect: "write",
@@ -42,7 +45,7 @@ export const getEmergencyEmails = defineOperation({
   method: "GET",
   path: "/account/emergency-emails",
   scope: "any",
-  params: z.strictObject({}),
+  params: lazy(() => z.strictObject({})),
   body: undefined,
   response: emergencyEmails,
   effect: "read",
@@ -58,7 +61,7 @@ export const addEmergencyEmails = defineOperation({
   method: "PUT",
   path: "/account/emergency-emails",
   scope: "any",
-  params: z.strictObject({}),
+  params: lazy(() => z.strictObject({})),
   body: emails,
   response: undefined,
   effect: "write",
@@ -74,7 +77,7 @@ export const removeEmergencyEmails = defineOperation({
   method: "DELETE",
   path: "/account/emergency-emails",
   scope: "any",
-  params: z.strictObject({}),
+  params: lazy(() => z.strictObject({})),
   body: emails,
   response: undefined,
   effect: "destructive",
@@ -104,7 +107,7 @@ export const getReporting = defineOperation({
   method: "GET",
   path: "/account/reporting",
   scope: "parent",
-  params: z.strictObject({}),
+  params: lazy(() => z.strictObject({})),
   body: undefined,
   response: reporting,
   paging: { field: "accounts", defaultLimit: 20 },
@@ -122,7 +125,7 @@ export const getSettings = defineOperation({
   method: "GET",
   path: "/account/settings",
   scope: "any",
-  params: z.strictObject({}),
+  params: lazy(() => z.strictObject({})),
   body: undefined,
   response: settingsList,
   effect: "read",
@@ -139,11 +142,13 @@ export const updateSetting = defineOperation({
   method: "PATCH",
   path: "/account/settings",
   scope: "any",
-  params: z.strictObject({}),
-  body: z.strictObject({
-    name: z.string().regex(/^[a-z0-9_]{1,64}$/, "must be a setting name such as auto_renew_subscription"),
-    value: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a short value such as "0" or "1"'),
-  }),
+  params: lazy(() => z.strictObject({})),
+  body: lazy(() =>
+    z.strictObject({
+      name: z.string().regex(/^[a-z0-9_]{1,64}$/, "must be a setting name such as auto_renew_subscription"),
+      value: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a short value such as "0" or "1"'),
+    }),
+  ),
   response: updatedSetting,
   effect: "write",
   idempotent: true,

@@ -7,13 +7,16 @@ import {
   organizationPatch,
   updatedContract,
 } from "../schemas/entities.js";
+import { lazy } from "../schemas/lazy.js";
 import { id, productNameId, sanList } from "../schemas/primitives.js";
 import { describeContract, list } from "./describe.js";
 import { defineOperation, type Inspection } from "./types.js";
 
-export const contractId = z.strictObject({
-  acme_contract_id: id("acme_contract_id"),
-});
+export const contractId = lazy(() =>
+  z.strictObject({
+    acme_contract_id: id("acme_contract_id"),
+  }),
+);
 
 const inspectContract: Inspection = {
   op: "get_acme_contract",
@@ -30,13 +33,15 @@ export const createAcmeContract = defineOperation({
   method: "POST",
   path: "/acme",
   scope: "subaccount",
-  params: z.strictObject({}),
-  body: z.strictObject({
-    product_name_id: productNameId,
-    sans: sanList.describe("DNS names; wildcard only as leftmost label"),
-    organization: organizationInput.optional(),
-    auto_renew: z.boolean().optional().describe("default: the account's auto_renew_subscription setting"),
-  }),
+  params: lazy(() => z.strictObject({})),
+  body: lazy(() =>
+    z.strictObject({
+      product_name_id: productNameId,
+      sans: sanList.describe("DNS names; wildcard only as leftmost label"),
+      organization: organizationInput.optional(),
+      auto_renew: z.boolean().optional().describe("default: the account's auto_renew_subscription setting"),
+    }),
+  ),
   response: createdContract,
   shownOnce: "the EAB credentials (key id and HMAC key)",
   effect: "write",
@@ -71,10 +76,12 @@ export const replaceAcmeContract = defineOperation({
   path: "/acme/{acme_contract_id}",
   scope: "subaccount",
   params: contractId,
-  body: z.strictObject({
-    auto_renew: z.boolean().optional(),
-    organization: organizationInput.optional(),
-  }),
+  body: lazy(() =>
+    z.strictObject({
+      auto_renew: z.boolean().optional(),
+      organization: organizationInput.optional(),
+    }),
+  ),
   response: updatedContract,
   effect: "destructive",
   idempotent: true,
@@ -99,10 +106,12 @@ export const updateAcmeContract = defineOperation({
   path: "/acme/{acme_contract_id}",
   scope: "subaccount",
   params: contractId,
-  body: z.strictObject({
-    auto_renew: z.boolean().optional(),
-    organization: organizationPatch.optional(),
-  }),
+  body: lazy(() =>
+    z.strictObject({
+      auto_renew: z.boolean().optional(),
+      organization: organizationPatch.optional(),
+    }),
+  ),
   response: updatedContract,
   effect: "write",
   idempotent: true,
@@ -153,7 +162,7 @@ export const addSans = defineOperation({
   path: "/acme/{acme_contract_id}/sans",
   scope: "subaccount",
   params: contractId,
-  body: z.strictObject({ sans: sanList }),
+  body: lazy(() => z.strictObject({ sans: sanList })),
   response: undefined,
   effect: "write",
   idempotent: true,
@@ -169,7 +178,7 @@ export const removeSans = defineOperation({
   path: "/acme/{acme_contract_id}/sans",
   scope: "subaccount",
   params: contractId,
-  body: z.strictObject({ sans: sanList }),
+  body: lazy(() => z.strictObject({ sans: sanList })),
   response: undefined,
   effect: "destructive",
   idempotent: true,
@@ -199,7 +208,7 @@ export const listCertificates = defineOperation({
   scope: "subaccount",
   params: contractId,
   body: undefined,
-  response: z.looseObject({ certificates: z.array(certificateRecord) }),
+  response: lazy(() => z.looseObject({ certificates: z.array(certificateRecord) })),
   paging: { field: "certificates", defaultLimit: 50 },
   effect: "read",
   idempotent: true,

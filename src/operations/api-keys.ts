@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { apiKey, createdApiKey } from "../schemas/entities.js";
+import { lazy } from "../schemas/lazy.js";
 import { id, text } from "../schemas/primitives.js";
 import { quote } from "./describe.js";
 import { defineOperation } from "./types.js";
 
-const keyId = z.strictObject({ api_key_id: id("api_key_id").describe("from list_api_keys") });
+const keyId = lazy(() => z.strictObject({ api_key_id: id("api_key_id").describe("from list_api_keys") }));
 
 export const listApiKeys = defineOperation({
   name: "list_api_keys",
@@ -16,9 +17,9 @@ export const listApiKeys = defineOperation({
   method: "GET",
   path: "/api-key",
   scope: "any",
-  params: z.strictObject({}),
+  params: lazy(() => z.strictObject({})),
   body: undefined,
-  response: z.looseObject({ api_keys: z.array(apiKey) }),
+  response: lazy(() => z.looseObject({ api_keys: z.array(apiKey) })),
   paging: { field: "api_keys", defaultLimit: 50 },
   effect: "read",
   idempotent: true,
@@ -49,8 +50,10 @@ export const createApiKey = defineOperation({
   method: "POST",
   path: "/api-key/account/{account_id}",
   scope: "parent",
-  params: z.strictObject({ account_id: id("account_id").describe("the subaccount that will own the key") }),
-  body: z.strictObject({ name: text().describe("label for the key") }),
+  params: lazy(() =>
+    z.strictObject({ account_id: id("account_id").describe("the subaccount that will own the key") }),
+  ),
+  body: lazy(() => z.strictObject({ name: text().describe("label for the key") })),
   response: createdApiKey,
   shownOnce: "the new API key",
   effect: "write",
@@ -67,7 +70,7 @@ export const setApiKeyStatus = defineOperation({
   path: "/api-key/{api_key_id}/status",
   scope: "any",
   params: keyId,
-  body: z.strictObject({ status: z.enum(["active", "inactive"]) }),
+  body: lazy(() => z.strictObject({ status: z.enum(["active", "inactive"]) })),
   response: undefined,
   effect: "destructive",
   idempotent: true,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { credential, regeneratedCredentials } from "../schemas/entities.js";
+import { lazy } from "../schemas/lazy.js";
 import { id } from "../schemas/primitives.js";
 import { contractId } from "./acme.js";
 import { quote } from "./describe.js";
@@ -27,7 +28,7 @@ export const listCredentials = defineOperation({
   scope: "subaccount",
   params: contractId,
   body: undefined,
-  response: z.looseObject({ credentials: z.array(credential) }),
+  response: lazy(() => z.looseObject({ credentials: z.array(credential) })),
   paging: { field: "credentials", defaultLimit: 50 },
   effect: "read",
   idempotent: true,
@@ -64,7 +65,7 @@ export const revokeCredential = defineOperation({
   method: "POST",
   path: "/acme/{acme_contract_id}/credentials/revoke/{credential_id}",
   scope: "subaccount",
-  params: contractId.extend({ credential_id: id("credential_id") }),
+  params: lazy(() => contractId.extend({ credential_id: id("credential_id") })),
   body: undefined,
   response: undefined,
   effect: "destructive",
@@ -95,7 +96,7 @@ export const regenerateCredentials = defineOperation({
   path: "/acme/{acme_contract_id}/credentials/regenerate",
   scope: "subaccount",
   params: contractId,
-  body: z.strictObject({ revoke_existing: z.boolean().optional() }),
+  body: lazy(() => z.strictObject({ revoke_existing: z.boolean().optional() })),
   response: regeneratedCredentials,
   shownOnce: "the new EAB credentials (key id and HMAC key)",
   effect: "destructive",

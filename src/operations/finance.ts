@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { costReport } from "../schemas/entities.js";
+import { lazy } from "../schemas/lazy.js";
 import { id } from "../schemas/primitives.js";
 import { defineOperation } from "./types.js";
 
@@ -13,7 +14,7 @@ export const linkBillingAccount = defineOperation({
   method: "PUT",
   path: "/finance/account-link",
   scope: "any+devkey",
-  params: z.strictObject({}),
+  params: lazy(() => z.strictObject({})),
   body: undefined,
   response: undefined,
   effect: "destructive",
@@ -36,9 +37,11 @@ export const getCostReport = defineOperation({
   method: "GET",
   path: "/account/subaccount/{subaccount_id}/report",
   scope: "devkey",
-  params: z.strictObject({
-    subaccount_id: id("subaccount_id").describe("CertCentral's id; not known to equal the Partner id"),
-  }),
+  params: lazy(() =>
+    z.strictObject({
+      subaccount_id: id("subaccount_id").describe("CertCentral's id; not known to equal the Partner id"),
+    }),
+  ),
   body: undefined,
   response: costReport,
   effect: "read",

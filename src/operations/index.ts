@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { lazy } from "../schemas/lazy.js";
 import { accountOperations } from "./account.js";
 import { acmeOperations } from "./acme.js";
 import { apiKeyOperations } from "./api-keys.js";
@@ -39,12 +40,14 @@ export function selectsAccount(scope: KeyScope): boolean {
   return scope === "subaccount" || scope === "any" || scope === "any+devkey";
 }
 
-const accountSelector = z
-  .number()
-  .int()
-  .positive()
-  .optional()
-  .describe("subaccount whose configured key to use; omit for the default key");
+const accountSelector = lazy(() =>
+  z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("subaccount whose configured key to use; omit for the default key"),
+);
 
 const cache = new WeakMap<Operation, AnyObject>();
 

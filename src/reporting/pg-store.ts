@@ -2,8 +2,6 @@ import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
-import { promisify } from "node:util";
-import { gunzip } from "node:zlib";
 import type { Client, Notification, PoolClient } from "pg";
 import copyStreams from "pg-copy-streams";
 import type { Logger } from "pino";
@@ -40,6 +38,7 @@ import {
 } from "./queries.js";
 import {
   DEFAULT_RETENTION,
+  gunzipAsync,
   parseStoredReport,
   prepareReport,
   type RecordResult,
@@ -51,7 +50,6 @@ import {
 } from "./store.js";
 import { summarizeReport } from "./summary.js";
 
-const gunzipAsync = promisify(gunzip);
 const copyFrom = copyStreams.from;
 
 /** The NOTIFY channel every replica LISTENs on; the payload names the scope, so one channel serves all. */

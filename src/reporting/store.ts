@@ -3,9 +3,9 @@ import { once } from "node:events";
 import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { createGzip, gunzip } from "node:zlib";
 import type { Logger } from "pino";
 import { z } from "zod";
+import { lazy } from "../schemas/lazy.js";
 import { canonicalReportPieces, sha256Hex } from "./canonical.js";
 import { defaultDataDir, TEMP_PREFIX, writeFileAtomic } from "./files.js";
 import {
@@ -33,7 +33,20 @@ import {
   snapshotSummary,
 } from "./queries.js";
 
-const gunzipAsync = promisify(gunzip);
+/**
+ * node:zlib, loaded on the first snapshot written or read: a server that only starts and lists its tools (the
+ * client's first spawn) never needs it, and loading it was ~2 ms of every start (BENCHMARKS.md, issue 16).
+ */
+function zlib(): typeof import("node:zlib") {
+  return process.getBuiltinModule("node:zlib");
+}
+
+let gunzipPromise: ((buffer: Buffer) => Promise<Buffer>) | undefined;
+/** promisified gunzip, made on first use */
+export function gunzipAsync(buffer: Buffer): Promise<Buffer> {
+  gunzipPromise ??= promisify(zlib().gunzip);
+  return gunzipPromise(buffer);
+}
 
 export interface RetentionPolicy {
   /** keep at most this many snapshots (default 50; 0 or undefined with maxAgeDays set = no count limit) */
@@ -167,7 +180,7 @@ const IN_FLIGHT = 8 * SLICE;
 export async function prepareReport(report: Reporting, fetchedAtMs: number): Promise<PreparedReport> {
   orderReport(report);
   const hash = createHash("sha256");
-  const gz = createGzip({ level: SNAPSHOT_GZIP_LEVEL });
+  const gz = zlib().createGzip({ level: SNAPSHOT_GZIP_LEVEL });
   const parts: Buffer[] = [];
   gz.on("data", (part: Buffer) => parts.push(part));
   const ended = once(gz, "end");
@@ -225,21 +238,23 @@ export function retentionCutoff(retention: RetentionPolicy, nowMs: number): numb
   return maxAgeDays && maxAgeDays > 0 ? nowMs - maxAgeDays * DAY_MS : Number.NEGATIVE_INFINITY;
 }
 
-const metaSchema = z.object({
-  id: z.string().refine(isSnapshotId),
-  taken_at: z.string(),
-  checked_at: z.string(),
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
-  counts: z.object({
-    subaccounts: z.number().int().nonnegative(),
-    contracts: z.number().int().nonnegative(),
-    active: z.number().int().nonnegative(),
-    expired: z.number().int().nonnegative(),
-    canceled: z.number().int().nonnegative(),
-    sans: z.number().int().nonnegative(),
+const metaSchema = lazy(() =>
+  z.object({
+    id: z.string().refine(isSnapshotId),
+    taken_at: z.string(),
+    checked_at: z.string(),
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+    counts: z.object({
+      subaccounts: z.number().int().nonnegative(),
+      contracts: z.number().int().nonnegative(),
+      active: z.number().int().nonnegative(),
+      expired: z.number().int().nonnegative(),
+      canceled: z.number().int().nonnegative(),
+      sans: z.number().int().nonnegative(),
+    }),
+    bytes: z.number().int().nonnegative(),
   }),
-  bytes: z.number().int().nonnegative(),
-});
+);
 
 const META_SUFFIX = ".meta.json";
 const DATA_SUFFIX = ".json.gz";

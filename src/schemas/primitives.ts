@@ -1,5 +1,6 @@
 import { domainToASCII } from "node:url";
 import { z } from "zod";
+import { lazy } from "./lazy.js";
 
 /** Every id in DigiCert's examples is a positive integer; ids end up in URL paths, so nothing else gets through. */
 export const id = (what: string) =>
@@ -42,48 +43,58 @@ export function normaliseDnsName(raw: string): { ok: true; value: string } | { o
 }
 
 /** A SAN: a DNS name, wildcard only as the whole leftmost label; normalised (lower case, punycode). */
-export const dnsName = z.string({ error: "a SAN must be a string" }).transform((raw, ctx) => {
-  const result = normaliseDnsName(raw);
-  if (!result.ok) {
-    ctx.addIssue({ code: "custom", message: `"${raw.slice(0, 80)}" ${result.reason}` });
-    return z.NEVER;
-  }
-  return result.value;
-});
+export const dnsName = lazy(() =>
+  z.string({ error: "a SAN must be a string" }).transform((raw, ctx) => {
+    const result = normaliseDnsName(raw);
+    if (!result.ok) {
+      ctx.addIssue({ code: "custom", message: `"${raw.slice(0, 80)}" ${result.reason}` });
+      return z.NEVER;
+    }
+    return result.value;
+  }),
+);
 
 export const MAX_SANS_PER_CONTRACT = 250;
 
 /** A list of SANs for a request: 1..250 names, de-duplicated after normalisation. */
-export const sanList = z
-  .array(dnsName, { error: "sans must be an array of domain names" })
-  .min(1, "give at least one SAN")
-  .max(MAX_SANS_PER_CONTRACT, `a contract holds at most ${MAX_SANS_PER_CONTRACT} SANs`)
-  .transform((names) => [...new Set(names)]);
+export const sanList = lazy(() =>
+  z
+    .array(dnsName, { error: "sans must be an array of domain names" })
+    .min(1, "give at least one SAN")
+    .max(MAX_SANS_PER_CONTRACT, `a contract holds at most ${MAX_SANS_PER_CONTRACT} SANs`)
+    .transform((names) => [...new Set(names)]),
+);
 
-export const email = z
-  .string({ error: "an email address must be a string" })
-  .trim()
-  .max(254, "an email address has at most 254 characters")
-  .pipe(z.email({ error: "is not a valid email address" }));
+export const email = lazy(() =>
+  z
+    .string({ error: "an email address must be a string" })
+    .trim()
+    .max(254, "an email address has at most 254 characters")
+    .pipe(z.email({ error: "is not a valid email address" })),
+);
 
-export const emailList = z
-  .array(email, { error: "emergency_contact_emails must be an array of email addresses" })
-  .min(1, "give at least one email address")
-  .max(100, "at most 100 email addresses per request")
-  .transform((list) => {
-    const seen = new Set<string>();
-    return list.filter((e) => {
-      const k = e.toLowerCase();
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    });
-  });
+export const emailList = lazy(() =>
+  z
+    .array(email, { error: "emergency_contact_emails must be an array of email addresses" })
+    .min(1, "give at least one email address")
+    .max(100, "at most 100 email addresses per request")
+    .transform((list) => {
+      const seen = new Set<string>();
+      return list.filter((e) => {
+        const k = e.toLowerCase();
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      });
+    }),
+);
 
-export const countryCode = z
-  .string()
-  .regex(/^[A-Za-z]{2}$/, "must be a two-letter country code (ISO 3166-1 alpha-2, e.g. US)")
-  .transform((c) => c.toUpperCase());
+export const countryCode = lazy(() =>
+  z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, "must be a two-letter country code (ISO 3166-1 alpha-2, e.g. US)")
+    .transform((c) => c.toUpperCase()),
+);
 
 /** Short free text (names, addresses): no control characters, bounded. */
 export const text = (max = 255) =>
@@ -95,10 +106,12 @@ export const text = (max = 255) =>
     // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
     .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "must not contain control characters");
 
-export const telephone = z
-  .string()
-  .trim()
-  .regex(/^\+?[0-9(][0-9 ().-]{3,30}$/, "must be a telephone number such as +1-555-0100 or (555) 010-0199");
+export const telephone = lazy(() =>
+  z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9(][0-9 ().-]{3,30}$/, "must be a telephone number such as +1-555-0100 or (555) 010-0199"),
+);
 
 /**
  * Timestamps as DigiCert returns them: ISO 8601 (2026-02-02T09:45:18Z), and also the documented quirk of
@@ -106,7 +119,7 @@ export const telephone = z
  */
 export const TIMESTAMP_PATTERN =
   /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-export const timestamp = z.string().regex(TIMESTAMP_PATTERN, "must be an ISO 8601 date");
+export const timestamp = lazy(() => z.string().regex(TIMESTAMP_PATTERN, "must be an ISO 8601 date"));
 
 /** Parses any timestamp accepted by `timestamp` to epoch ms (zone-less values are taken as UTC). */
 export function parseTimestamp(value: string): number {
@@ -118,9 +131,11 @@ export function parseTimestamp(value: string): number {
   return Date.parse(zoned);
 }
 
-export const productNameId = z
-  .string()
-  .regex(
-    /^[a-z0-9_]{2,64}$/,
-    "must be a product identifier such as ssl_dv_rapidssl, ssl_basic or ssl_ev_basic",
-  );
+export const productNameId = lazy(() =>
+  z
+    .string()
+    .regex(
+      /^[a-z0-9_]{2,64}$/,
+      "must be a product identifier such as ssl_dv_rapidssl, ssl_basic or ssl_ev_basic",
+    ),
+);

@@ -63,4 +63,11 @@ export interface RefusedRequest {
 export interface RunningTransport {
   close(): Promise<void>;
   closed: Promise<void>;
+  /**
+   * Writes a start-up log line when it no longer delays the client's first answer (stdio: see serveStdio);
+   * absent: write it now. Lines keep their order, and all are written before any shutdown line.
+   */
+  startupLog?(write: () => void): void;
+  /** writes the start-up lines still waiting, at once (before a shutdown line) */
+  flushStartupLog?(): void;
 }
