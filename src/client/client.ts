@@ -40,6 +40,11 @@ function loadUndici(): Promise<Undici> {
   return undici;
 }
 
+/** Whether EnvHttpProxyAgent would proxy anything: it reads these two (lower case first) when it is created. */
+export function proxyConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.http_proxy ?? env.HTTP_PROXY) || Boolean(env.https_proxy ?? env.HTTPS_PROXY);
+}
+
 export interface Timeouts {
   connectMs: number;
   /** until the status line and headers arrive */
@@ -169,16 +174,24 @@ export class DigiCertClient {
     this.dispatcher = options.dispatcher;
   }
 
-  /** undici's request() and the dispatcher: by default one keep-alive EnvHttpProxyAgent, made on first use. */
+  /**
+   * undici's request() and the dispatcher: by default one keep-alive EnvHttpProxyAgent, made on first use. When
+   * no proxy variable is set then, a plain Agent: EnvHttpProxyAgent reads its proxies once, at creation, and
+   * without one sends everything through the Agent it wraps whatever NO_PROXY says, after parsing the origin
+   * and reading NO_PROXY from the environment on every request (~5 us a call under 50 HTTP clients).
+   */
   private async http(): Promise<{ request: Undici["request"]; dispatcher: Dispatcher }> {
-    const { request, EnvHttpProxyAgent } = await loadUndici();
+    const { request, Agent, EnvHttpProxyAgent } = await loadUndici();
     if (this.closed && this.ownsDispatcher) throw new Error("the DigiCert client is closed");
-    this.dispatcher ??= new EnvHttpProxyAgent({
-      connect: { timeout: this.timeouts.connectMs },
-      headersTimeout: this.timeouts.headersMs,
-      bodyTimeout: this.timeouts.bodyMs,
-      keepAliveTimeout: 30_000,
-    });
+    if (!this.dispatcher) {
+      const options = {
+        connect: { timeout: this.timeouts.connectMs },
+        headersTimeout: this.timeouts.headersMs,
+        bodyTimeout: this.timeouts.bodyMs,
+        keepAliveTimeout: 30_000,
+      };
+      this.dispatcher = proxyConfigured() ? new EnvHttpProxyAgent(options) : new Agent(options);
+    }
     return { request, dispatcher: this.dispatcher };
   }
 
