@@ -342,7 +342,7 @@ export class DigiCertClient {
         status = res.statusCode;
         retryAfter = res.headers["retry-after"];
         text = await res.body.text();
-        tell({ kind: "received", bytes: Buffer.byteLength(text), status });
+        if (options.onProgress) tell({ kind: "received", bytes: Buffer.byteLength(text), status });
       } catch (err) {
         const failure = this.networkFailure(op, err, signal, callerSignal, attempt);
         if (debug) {
