@@ -69,17 +69,34 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random = Math
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** A signal sleep can wait on: an AbortSignal, or an EventEmitter shaped like one (the client's CallSignal). */
+export type SleepSignal =
+  | AbortSignal
+  | {
+      readonly aborted: boolean;
+      readonly reason: unknown;
+      once(event: "abort", listener: () => void): unknown;
+      removeListener(event: "abort", listener: () => void): unknown;
+    };
+
+export function sleep(ms: number, signal?: SleepSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      stop();
       resolve();
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal?.reason);
     };
-    signal?.addEventListener("abort", onAbort, { once: true });
+    let stop = () => {};
+    if (signal && "addEventListener" in signal) {
+      signal.addEventListener("abort", onAbort, { once: true });
+      stop = () => signal.removeEventListener("abort", onAbort);
+    } else if (signal) {
+      signal.once("abort", onAbort);
+      stop = () => signal.removeListener("abort", onAbort);
+    }
   });
 }

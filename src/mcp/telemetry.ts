@@ -105,8 +105,10 @@ export function observeMcpServer(server: McpServer, sessionId?: () => string | u
     const onmessage = transport.onmessage;
     transport.onmessage = (message, extra) => {
       const m = message as { id?: string | number; method?: string; params?: { name?: unknown } };
-      if (m.method !== undefined && m.id !== undefined) {
-        if (registered()) void load();
+      // Requests are timed only once something is registered (each was a record, two clocks and a map entry
+      // for nothing before): a request already in flight when an SDK gets registered is not traced.
+      if (m.method !== undefined && m.id !== undefined && registered()) {
+        void load();
         const tool =
           m.method === "tools/call" && typeof m.params?.name === "string" ? m.params.name : undefined;
         pending.set(String(m.id), {
@@ -126,7 +128,10 @@ export function observeMcpServer(server: McpServer, sessionId?: () => string | u
         result?: { isError?: unknown };
         error?: { code?: number };
       };
-      const entry = r.id !== undefined && !("method" in message) ? pending.get(String(r.id)) : undefined;
+      const entry =
+        pending.size > 0 && r.id !== undefined && !("method" in message)
+          ? pending.get(String(r.id))
+          : undefined;
       if (entry) {
         pending.delete(entry.id);
         const ended = { ms: monotonicMs() - entry.started, at: Date.now() };

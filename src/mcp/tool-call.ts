@@ -29,13 +29,21 @@ export interface ToolCallRecord {
 
 export type ToolCallHook = (record: ToolCallRecord) => void;
 
+/** Per operation: the fields targetsOf reads (its path parameters, then account_id). */
+const targetFields = new WeakMap<Operation, readonly string[]>();
+
 /**
  * The ids a call acts on: its path parameters (contract, credential, API key, account, subaccount ids) and the
  * subaccount whose key it used, read from the catalog entry. Ids only: never names, SANs, emails or keys.
  */
 export function targetsOf(op: Operation, args: Record<string, unknown>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const field of [...pathParams(op.path), "account_id"]) {
+  let fields = targetFields.get(op);
+  if (!fields) {
+    fields = [...pathParams(op.path), "account_id"];
+    targetFields.set(op, fields);
+  }
+  for (const field of fields) {
     const v = args[field];
     // Whole numbers only: a string here could be anything the agent pasted, including a key.
     if (typeof v === "number" && Number.isSafeInteger(v)) out[field] = v;

@@ -101,27 +101,39 @@ export function splitInput(op: Operation, input: Record<string, unknown>): Split
   return { params, body, accountId };
 }
 
+/** A path template cut at its placeholders: literal parts at even indexes, placeholder names at odd ones. */
+const templates = new Map<string, readonly string[]>();
+
+function templateOf(path: string): readonly string[] {
+  let parts = templates.get(path);
+  if (!parts) {
+    parts = path.split(/\{([a-z_]+)\}/);
+    templates.set(path, parts);
+  }
+  return parts;
+}
+
 /** Placeholders of a path template, in order. */
 export function pathParams(path: string): string[] {
-  return [...path.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1] as string);
+  return templateOf(path).filter((_, i) => i % 2 === 1);
 }
 
 /**
  * Fills a path template. Each value is encoded as one segment and "." / ".." are refused, so an id can never
- * move the request to another path.
+ * move the request to another path. (The template is cut once per path, not matched on every call.)
  */
 export function renderPath(op: Operation, params: Record<string, unknown>): string {
-  return (
-    API_PREFIX[op.api] +
-    op.path.replace(/\{([a-z_]+)\}/g, (_, name: string) => {
-      const value = params[name];
-      if (value === undefined || value === null)
-        throw new Error(`${op.name}: missing path parameter ${name}`);
-      const segment = String(value);
-      if (segment === "" || segment === "." || segment === "..") {
-        throw new Error(`${op.name}: invalid path parameter ${name}`);
-      }
-      return encodeURIComponent(segment);
-    })
-  );
+  const parts = templateOf(op.path);
+  let out = API_PREFIX[op.api] + (parts[0] as string);
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i] as string;
+    const value = params[name];
+    if (value === undefined || value === null) throw new Error(`${op.name}: missing path parameter ${name}`);
+    const segment = String(value);
+    if (segment === "" || segment === "." || segment === "..") {
+      throw new Error(`${op.name}: invalid path parameter ${name}`);
+    }
+    out += encodeURIComponent(segment) + (parts[i + 1] as string);
+  }
+  return out;
 }

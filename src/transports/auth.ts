@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 import type { HttpConfig, TokenGrant } from "../config/index.js";
 import type { Principal } from "./types.js";
 
@@ -7,8 +7,12 @@ export interface KnownToken extends Principal {
   digest: Buffer;
 }
 
+/**
+ * One-shot `crypto.hash` (Node 20.12+): the same digest as createHash().update().digest() in half the time, which
+ * every HTTP request pays to check its bearer token.
+ */
 export function sha256(text: string): Buffer {
-  return createHash("sha256").update(text, "utf8").digest();
+  return hash("sha256", text, "buffer");
 }
 
 /** Hex SHA-256 of a token, as MCP_HTTP_TOKENS_FILE stores it (`digicert-partner-mcp hash-token`). */

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -399,5 +400,16 @@ describe("refused requests in the audit log", () => {
     expect(refused[0]?.remote).toBe("127.0.0.1");
     const file = readFileSync(path, "utf8");
     for (const s of [...allSecrets(), wrong]) expect(file).not.toContain(s);
+  });
+});
+
+describe("tokenHash", () => {
+  it("is the hex SHA-256 of the token's UTF-8 bytes (what hash-token writes and the tokens file holds)", () => {
+    expect(tokenHash("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    // a non-ASCII token hashes its UTF-8 bytes, not Latin-1 or UTF-16
+    expect(tokenHash("tök€n")).toBe(createHash("sha256").update(Buffer.from("tök€n", "utf8")).digest("hex"));
+    expect(tokenHash("tök€n")).not.toBe(
+      createHash("sha256").update(Buffer.from("tök€n", "latin1")).digest("hex"),
+    );
   });
 });

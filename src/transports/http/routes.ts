@@ -13,17 +13,20 @@ export function requestListener(ctx: HttpContext): (req: IncomingMessage, res: S
   return (req, res) => {
     const started = performance.now();
     const path = (req.url ?? "/").split("?")[0] as string;
-    res.once("finish", () => {
-      logger.debug(
-        {
-          method: req.method,
-          path,
-          status: res.statusCode,
-          ms: Math.round(performance.now() - started),
-        },
-        "http request",
-      );
-    });
+    // the debug line's listener only when it is written (the level is set at start-up)
+    if (logger.isLevelEnabled("debug")) {
+      res.once("finish", () => {
+        logger.debug(
+          {
+            method: req.method,
+            path,
+            status: res.statusCode,
+            ms: Math.round(performance.now() - started),
+          },
+          "http request",
+        );
+      });
+    }
     route(ctx, path, req, res).catch((err: unknown) => {
       logger.error({ err: err instanceof Error ? err.message : String(err), path }, "http request failed");
       sendRpcError(res, 500, SERVER_ERROR, "Internal server error");
