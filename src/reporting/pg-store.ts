@@ -68,6 +68,15 @@ export interface PgSnapshotStoreOptions {
   cacheSize?: number;
 }
 
+/** What diff reads of each snapshot's row; diff_kept only when it is the diff from the `from` asked for. */
+interface DiffSides {
+  id: string;
+  accounts: string[] | null;
+  contract_ids_unique: boolean | null;
+  diff_from: string | null;
+  diff_kept: SnapshotDiff | null;
+}
+
 interface Row {
   id: string;
   taken_at: Date;
@@ -108,6 +117,13 @@ function derived(
     unique: ids.size === contracts,
   };
 }
+
+/**
+ * Items per list of the diff from its previous snapshot kept on a snapshot's row: one more than any tool asks for
+ * (compare_reporting_snapshots' limit is at most 100), so cutting the kept diff to a tool's limit gives exactly
+ * what cutting the full diff gives, `truncated` included. The full diff (the diff resource) is still computed.
+ */
+const KEPT_DIFF_ITEMS = 101;
 
 /** contracts written per COPY: each is one query, so each has the pool's query timeout to itself */
 const COPY_ROWS = 100_000;
@@ -477,9 +493,10 @@ export class PgSnapshotStore implements SnapshotStore {
 
   async diff(fromId: string, toId: string, limit?: number): Promise<SnapshotDiff | undefined> {
     if (!(await this.indexed(fromId)) || !(await this.indexed(toId))) return undefined;
-    const both = await this.db.query<{ id: string; accounts: string[]; contract_ids_unique: boolean | null }>(
-      "SELECT id, accounts, contract_ids_unique FROM dcpm_snapshots WHERE scope = $1 AND id = ANY($2::text[])",
-      [this.scope, [fromId, toId]],
+    const both = await this.db.query<DiffSides>(
+      `SELECT id, accounts, contract_ids_unique, diff_from, CASE WHEN diff_from = $3 THEN diff_kept END AS diff_kept
+         FROM dcpm_snapshots WHERE scope = $1 AND id = ANY($2::text[])`,
+      [this.scope, [fromId, toId], fromId],
     );
     const from = both.find((r) => r.id === fromId);
     const to = both.find((r) => r.id === toId);
@@ -488,13 +505,34 @@ export class PgSnapshotStore implements SnapshotStore {
     const cachedFrom = this.cache.get(fromId);
     const cachedTo = this.cache.get(toId);
     if (cachedFrom && cachedTo) return snapshotDiff(cachedFrom, cachedTo, limit);
+    // the diff from its previous snapshot, kept on the row, answers any tool's cut of it
+    if (limit !== undefined && limit < KEPT_DIFF_ITEMS && to.diff_kept) return limitDiff(to.diff_kept, limit);
+    const full = await this.diffFromRows(fromId, toId, from, to);
+    if (full === undefined) return undefined;
+    if (to.diff_from === null && (await this.previous(toId))?.id === fromId) {
+      // kept for the next ask (snapshots recorded by another process, or before this column existed)
+      await this.db.query(
+        "UPDATE dcpm_snapshots SET diff_from = $3, diff_kept = $4 WHERE scope = $1 AND id = $2 AND diff_from IS NULL",
+        [this.scope, toId, fromId, JSON.stringify(limitDiff(full, KEPT_DIFF_ITEMS))],
+      );
+    }
+    return limit === undefined ? full : limitDiff(full, limit);
+  }
+
+  /** The whole diff of two indexed snapshots, from their rows (or their reports when an id repeats). */
+  private async diffFromRows(
+    fromId: string,
+    toId: string,
+    from: DiffSides,
+    to: DiffSides,
+  ): Promise<SnapshotDiff | undefined> {
     if (
       !(await this.uniqueIds(fromId, from.contract_ids_unique)) ||
       !(await this.uniqueIds(toId, to.contract_ids_unique))
     ) {
       // a contract id listed twice: matching rows by id would not pair them as diffReports does
       const [a, b] = [await this.read(fromId), await this.read(toId)];
-      return a && b ? snapshotDiff(a.report, b.report, limit) : undefined;
+      return a && b ? snapshotDiff(a.report, b.report) : undefined;
     }
     // every contract whose compared fields differ in any way (diffReports decides what counts: SANs compared as
     // names, times as instants); the others cannot change the diff
@@ -523,8 +561,7 @@ export class PgSnapshotStore implements SnapshotStore {
       else if (before) diff.removed.push(contractBrief(before, Number(r.f_account)));
     }
     const owners = (ids: string[] | null) => new Set((ids ?? []).map(Number));
-    const full = finishDiff(diff, owners(from.accounts), owners(to.accounts));
-    return limit === undefined ? full : limitDiff(full, limit);
+    return finishDiff(diff, owners(from.accounts), owners(to.accounts));
   }
 
   /** Whether no contract id repeats in snapshot `id` (stored at record time; worked out once for older ones). */
@@ -633,10 +670,13 @@ export class PgSnapshotStore implements SnapshotStore {
           bytes: prepared.bytes,
         };
         const extra = derived(report, meta.taken_at);
+        // the previous report still in memory (this process took it): its diff costs no query now, and none later
+        const previousReport = previous && this.cache.get(previous.id);
+        const kept = previousReport && limitDiff(snapshotDiff(previousReport, report), KEPT_DIFF_ITEMS);
         await client.query(
           `INSERT INTO dcpm_snapshots (scope, id, taken_at, checked_at, hash, counts, bytes, data, contracts_indexed,
-             summary, accounts, contract_ids_unique)
-           VALUES ($1, $2, $3, $3, $4, $5, $6, $7, true, $8, $9, $10)`,
+             summary, accounts, contract_ids_unique, diff_from, diff_kept)
+           VALUES ($1, $2, $3, $3, $4, $5, $6, $7, true, $8, $9, $10, $11, $12)`,
           [
             this.scope,
             id,
@@ -648,6 +688,8 @@ export class PgSnapshotStore implements SnapshotStore {
             extra.summary,
             extra.accounts,
             extra.unique,
+            kept ? previous.id : null,
+            kept ? JSON.stringify(kept) : null,
           ],
         );
         await insertContracts(client, this.scope, id, report);

@@ -77,4 +77,10 @@ export const MIGRATIONS: readonly string[] = [
      FOR EACH ROW EXECUTE FUNCTION dcpm_snapshot_contracts_delete();
    DROP INDEX dcpm_snapshot_contracts_account;
    ALTER TABLE dcpm_snapshots ADD COLUMN contract_ids_unique boolean;`,
+  // 6: the diff from the previous snapshot, cut to a little over what a tool shows (PgSnapshotStore
+  // KEPT_DIFF_ITEMS), kept on the later snapshot's row: written at record time when the recording process still
+  // holds the previous report, else on the first diff asked; diff_from names the snapshot it was taken from.
+  // Comparing the latest snapshot with its previous (compare_reporting_snapshots' default, take's change
+  // counts) then reads one row instead of joining both snapshots' rows (0.6-1.6 s at 300,000 contracts).
+  `ALTER TABLE dcpm_snapshots ADD COLUMN diff_from text, ADD COLUMN diff_kept json;`,
 ];

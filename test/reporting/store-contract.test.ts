@@ -13,6 +13,7 @@ import {
   normaliseReport,
   PgSnapshotStore,
   type Reporting,
+  type ReportingContract,
   type RetentionPolicy,
   type SnapshotStore,
   snapshotDiff,
@@ -519,6 +520,90 @@ describe.each([filesBackend(), postgresBackend()])("snapshot store contract: $na
       expect((await fresh.diff(first.meta.id, first.meta.id))?.unchanged).toBe(true);
       expect(await fresh.diff(first.meta.id, "20200101T000000Z-00000000")).toBeUndefined();
       expect(await fresh.diff("20200101T000000Z-00000000", first.meta.id)).toBeUndefined();
+    });
+
+    it("answers diffs with lists longer than any tool's cut, whoever recorded the two snapshots", async () => {
+      const base = queryReport();
+      const contracts = base.accounts.flatMap((a) => a.acme);
+      const many = (from: number, n: number, extra: Partial<ReportingContract> = {}) =>
+        Array.from({ length: n }, (_, i) =>
+          contract({
+            acme_contract_id: from + i,
+            account_id: 60,
+            sans: [`n${from + i}.example.com`],
+            ...extra,
+          }),
+        );
+      const aReport = report([...contracts, ...many(5000, 130)]);
+      // 150 added, the 130 of a canceled, one contract's SANs changed
+      const bReport = report([
+        ...contracts.map((c, i) => (i === 0 ? { ...c, sans: ["changed.example.com"] } : c)),
+        ...many(5000, 130, { date_canceled: at(T0) }),
+        ...many(7000, 150),
+      ]);
+      // 102 of those added ones removed again
+      const cReport = report(
+        bReport.accounts
+          .flatMap((a) => a.acme)
+          .filter((c) => c.acme_contract_id < 7000 || c.acme_contract_id >= 7102),
+      );
+      const recorder = open();
+      const a = await recorder.record(clone(aReport));
+      clock += HOUR;
+      // recorded by the process that still holds the previous report
+      const b = await recorder.record(clone(bReport));
+      clock += HOUR;
+      // recorded by another process, which holds no previous report
+      const c = await open().record(clone(cReport));
+      const reports = new Map([
+        [a.meta.id, normaliseReport(aReport)],
+        [b.meta.id, normaliseReport(bReport)],
+        [c.meta.id, normaliseReport(cReport)],
+      ]);
+      const pairs: [string, string][] = [
+        [a.meta.id, b.meta.id],
+        [b.meta.id, c.meta.id],
+        [a.meta.id, c.meta.id],
+        [c.meta.id, b.meta.id],
+      ];
+      const keptFrom = async (id: string) =>
+        (
+          await (backend.db as () => Database)().query<{ diff_from: string | null }>(
+            "SELECT diff_from FROM dcpm_snapshots WHERE id = $1",
+            [id],
+          )
+        )[0]?.diff_from;
+      if (backend.db) {
+        // PostgreSQL keeps the diff from the previous snapshot: at record time when it held that report, else later
+        expect(await keptFrom(b.meta.id)).toBe(a.meta.id);
+        expect(await keptFrom(c.meta.id)).toBeNull();
+      }
+      // twice: the first ask may keep the diff for the next one, which must give the same
+      for (const round of [1, 2]) {
+        const fresh = open();
+        for (const [from, to] of pairs) {
+          for (const limit of [undefined, 0, 1, 100]) {
+            const expected = snapshotDiff(
+              reports.get(from) as Reporting,
+              reports.get(to) as Reporting,
+              limit,
+            );
+            expect(
+              await fresh.diff(from, to, limit),
+              `round ${round}: ${from} → ${to}, limit ${limit}`,
+            ).toEqual(expected);
+          }
+        }
+      }
+      if (backend.db) expect(await keptFrom(c.meta.id)).toBe(b.meta.id);
+      const ab = await open().diff(a.meta.id, b.meta.id, 100);
+      expect(ab?.counts).toMatchObject({ added: 150, canceled: 130, sans_changed: 1 });
+      expect(ab?.added).toHaveLength(100);
+      expect(ab?.truncated).toBe(true);
+      const bc = await open().diff(b.meta.id, c.meta.id, 100);
+      expect(bc?.counts.removed).toBe(102);
+      expect(bc?.removed).toHaveLength(100);
+      expect(bc?.truncated).toBe(true);
     });
 
     it.runIf(backend.db !== undefined)(

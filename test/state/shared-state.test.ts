@@ -129,7 +129,7 @@ describe("shared state on one PostgreSQL", () => {
     const rows = await a.db.query<{ version: number }>(
       "SELECT version FROM dcpm_migrations ORDER BY version",
     );
-    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6]);
     await Promise.all(many.map((d) => d.close()));
   });
 
