@@ -26,14 +26,19 @@ import type { ExpiringContract } from "./expiring.js";
 import type { Reporting, ReportingContract, Snapshot, SnapshotMeta } from "./model.js";
 import { DAY_MS, daysUntil, forEachContract, ownerOf, snapshotId, timeOf } from "./model.js";
 import {
+  accountIds,
   type DomainPage,
   type DomainQuery,
+  domainPage,
   type ExpiringPage,
   type ExpiringQuery,
+  expiringPage,
   pageOfMatches,
+  accountReport as reportOfAccount,
   type SnapshotDiff,
   type SnapshotSummary,
   snapshotDiff,
+  snapshotSummary,
   subaccountChanges,
 } from "./queries.js";
 import {
@@ -276,6 +281,10 @@ export class PgSnapshotStore implements SnapshotStore {
   /** tells this process's own announcements from other replicas' */
   private readonly instance = randomUUID();
   private readonly cache = new Map<string, Reporting>();
+  /** snapshots whose contract rows PostgreSQL refused (see answeredBy): not tried again by this process */
+  private readonly refused = new Set<string>();
+  /** contract rows being written after their snapshot's commit (see record) */
+  private readonly writing = new Set<Promise<void>>();
   private readonly listeners = new Set<StoreListener>();
   private inflightTake: Promise<RecordResult> | undefined;
   private listener: Client | undefined;
@@ -360,7 +369,8 @@ export class PgSnapshotStore implements SnapshotStore {
   }
 
   async expiring(id: string, query: ExpiringQuery): Promise<ExpiringPage | undefined> {
-    if (!(await this.indexed(id))) return undefined;
+    const by = await this.answeredBy(id);
+    if (by !== "rows") return by ? this.fromReport(id, (r) => expiringPage(r, query)) : undefined;
     const { nowMs } = query;
     const values = [this.scope, id, nowMs, nowMs + query.days * DAY_MS, query.accountId ?? null];
     // as expiringContracts: not canceled, nowMs < till <= nowMs + days; soonest first, then by id, then report order
@@ -401,7 +411,8 @@ export class PgSnapshotStore implements SnapshotStore {
 
   async findDomain(id: string, domain: string, query: DomainQuery): Promise<DomainPage | undefined> {
     const targets = domainTargets(domain);
-    if (!(await this.indexed(id))) return undefined;
+    const by = await this.answeredBy(id);
+    if (by !== "rows") return by ? this.fromReport(id, (r) => domainPage(r, domain, query)) : undefined;
     const names = targets.wildcardTarget ? [targets.target, targets.wildcardTarget] : [targets.target];
     // the GIN index on names narrows to contracts with a SAN equal to either form; which SAN covers, the
     // status and the order are then decided exactly as findContractsForDomain does
@@ -438,35 +449,57 @@ export class PgSnapshotStore implements SnapshotStore {
   }
 
   async summary(id: string): Promise<SnapshotSummary | undefined> {
-    if (!(await this.indexed(id))) return undefined;
-    const stored = await this.db.query<{ summary: SnapshotSummary["summary"]; accounts: string[] }>(
-      "SELECT summary, accounts FROM dcpm_snapshots WHERE scope = $1 AND id = $2",
-      [this.scope, id],
-    );
-    const row = stored[0];
-    if (!row) return undefined;
+    const row = await this.derivedOf(id);
+    if (row === undefined) return undefined;
     const before = await this.previous(id);
-    if (!before || !(await this.indexed(before.id))) return { summary: row.summary };
-    const previous = await this.db.query<{ accounts: string[] }>(
-      "SELECT accounts FROM dcpm_snapshots WHERE scope = $1 AND id = $2",
-      [this.scope, before.id],
-    );
-    if (!previous[0]) return { summary: row.summary };
-    const changes = subaccountChanges(row.accounts.map(Number), previous[0].accounts.map(Number));
+    const previous = before && (await this.derivedOf(before.id));
+    if (row === "report" || previous === "report") {
+      const snapshot = await this.read(id);
+      const earlier = before && (await this.read(before.id));
+      return (
+        snapshot &&
+        snapshotSummary(
+          snapshot.report,
+          snapshot.meta.taken_at,
+          earlier && { id: earlier.meta.id, report: earlier.report },
+        )
+      );
+    }
+    if (!before || !previous) return { summary: row.summary };
+    const changes = subaccountChanges(row.accounts.map(Number), previous.accounts.map(Number));
     return { summary: { ...row.summary, subaccount_changes: changes }, previous_id: before.id };
   }
 
   async accountIds(id: string): Promise<number[] | undefined> {
-    if (!(await this.indexed(id))) return undefined;
-    const rows = await this.db.query<{ accounts: string[] }>(
-      "SELECT accounts FROM dcpm_snapshots WHERE scope = $1 AND id = $2",
-      [this.scope, id],
-    );
-    return rows[0]?.accounts.map(Number);
+    const row = await this.derivedOf(id);
+    if (row === "report") return this.fromReport(id, accountIds);
+    return row?.accounts.map(Number);
+  }
+
+  /**
+   * What the snapshot's row keeps from its report (summary, subaccount ids): written with the row since
+   * migration 4; for an older snapshot, written now with its contract rows. "report" when PostgreSQL refused
+   * those rows; undefined when the snapshot is unknown or damaged.
+   */
+  private async derivedOf(
+    id: string,
+  ): Promise<{ summary: SnapshotSummary["summary"]; accounts: string[] } | "report" | undefined> {
+    const stored = () =>
+      this.db.query<{ summary: SnapshotSummary["summary"]; accounts: string[] }>(
+        `SELECT summary, accounts FROM dcpm_snapshots
+          WHERE scope = $1 AND id = $2 AND summary IS NOT NULL AND accounts IS NOT NULL`,
+        [this.scope, id],
+      );
+    const [row] = await stored();
+    if (row) return row;
+    const by = await this.answeredBy(id);
+    if (by === "report") return "report";
+    return by ? (await stored())[0] : undefined;
   }
 
   async accountReport(id: string, accountId: number): Promise<Reporting | undefined> {
-    if (!(await this.indexed(id))) return undefined;
+    const by = await this.answeredBy(id);
+    if (by !== "rows") return by ? this.fromReport(id, (r) => reportOfAccount(r, accountId)) : undefined;
     const rows = await this.db.query<{
       contract_id: string;
       product_name_id: string;
@@ -492,7 +525,6 @@ export class PgSnapshotStore implements SnapshotStore {
   }
 
   async diff(fromId: string, toId: string, limit?: number): Promise<SnapshotDiff | undefined> {
-    if (!(await this.indexed(fromId)) || !(await this.indexed(toId))) return undefined;
     const both = await this.db.query<DiffSides>(
       `SELECT id, accounts, contract_ids_unique, diff_from, CASE WHEN diff_from = $3 THEN diff_kept END AS diff_kept
          FROM dcpm_snapshots WHERE scope = $1 AND id = ANY($2::text[])`,
@@ -507,7 +539,12 @@ export class PgSnapshotStore implements SnapshotStore {
     if (cachedFrom && cachedTo) return snapshotDiff(cachedFrom, cachedTo, limit);
     // the diff from its previous snapshot, kept on the row, answers any tool's cut of it
     if (limit !== undefined && limit < KEPT_DIFF_ITEMS && to.diff_kept) return limitDiff(to.diff_kept, limit);
-    const full = await this.diffFromRows(fromId, toId, from, to);
+    const [byFrom, byTo] = [await this.answeredBy(fromId), await this.answeredBy(toId)];
+    if (!byFrom || !byTo) return undefined;
+    const full =
+      byFrom === "rows" && byTo === "rows"
+        ? await this.diffFromRows(fromId, toId, from, to)
+        : await this.diffFromReports(fromId, toId);
     if (full === undefined) return undefined;
     if (to.diff_from === null && (await this.previous(toId))?.id === fromId) {
       // kept for the next ask (snapshots recorded by another process, or before this column existed)
@@ -531,8 +568,7 @@ export class PgSnapshotStore implements SnapshotStore {
       !(await this.uniqueIds(toId, to.contract_ids_unique))
     ) {
       // a contract id listed twice: matching rows by id would not pair them as diffReports does
-      const [a, b] = [await this.read(fromId), await this.read(toId)];
-      return a && b ? snapshotDiff(a.report, b.report) : undefined;
+      return this.diffFromReports(fromId, toId);
     }
     // every contract whose compared fields differ in any way (diffReports decides what counts: SANs compared as
     // names, times as instants); the others cannot change the diff
@@ -579,6 +615,37 @@ export class PgSnapshotStore implements SnapshotStore {
       unique,
     ]);
     return unique;
+  }
+
+  private async diffFromReports(fromId: string, toId: string): Promise<SnapshotDiff | undefined> {
+    const [a, b] = [await this.read(fromId), await this.read(toId)];
+    return a && b ? snapshotDiff(a.report, b.report) : undefined;
+  }
+
+  /**
+   * How snapshot `id`'s questions are answered: "rows" (its contract rows are written, by now at the latest),
+   * "report" when PostgreSQL refused those rows (a value it cannot store, e.g. a NUL character: its queries are
+   * then answered from the report, as the files store answers them), false when it is unknown or damaged.
+   */
+  private async answeredBy(id: string): Promise<"rows" | "report" | false> {
+    if (this.refused.has(id)) return "report";
+    try {
+      return (await this.indexed(id)) ? "rows" : false;
+    } catch (err) {
+      // SQLSTATE class 22, data exception; anything else (the connection, a timeout) is the caller's error
+      if (!/^22/.test(String((err as { code?: unknown }).code))) throw err;
+      this.refused.add(id);
+      this.logger?.warn(
+        { snapshot: id, code: (err as { code?: unknown }).code },
+        "PostgreSQL refused this reporting snapshot's contract rows; its queries read the whole report",
+      );
+      return "report";
+    }
+  }
+
+  private async fromReport<T>(id: string, answer: (report: Reporting) => T): Promise<T | undefined> {
+    const snapshot = await this.read(id);
+    return snapshot && answer(snapshot.report);
   }
 
   /**
@@ -676,7 +743,7 @@ export class PgSnapshotStore implements SnapshotStore {
         await client.query(
           `INSERT INTO dcpm_snapshots (scope, id, taken_at, checked_at, hash, counts, bytes, data, contracts_indexed,
              summary, accounts, contract_ids_unique, diff_from, diff_kept)
-           VALUES ($1, $2, $3, $3, $4, $5, $6, $7, true, $8, $9, $10, $11, $12)`,
+           VALUES ($1, $2, $3, $3, $4, $5, $6, $7, false, $8, $9, $10, $11, $12)`,
           [
             this.scope,
             id,
@@ -692,7 +759,6 @@ export class PgSnapshotStore implements SnapshotStore {
             kept ? JSON.stringify(kept) : null,
           ],
         );
-        await insertContracts(client, this.scope, id, report);
         event = previous ? { meta, created: true, previous } : { meta, created: true };
         // the report as given (lists ordered, keys as DigiCert sent them; see prepareReport)
         this.remember(id, report);
@@ -704,8 +770,35 @@ export class PgSnapshotStore implements SnapshotStore {
       return event;
     });
     this.lastLatest = result.meta.id;
+    if (result.created) this.writeRowsSoon(result.meta.id);
     this.emit(result);
     return result;
+  }
+
+  /**
+   * Writes a new snapshot's contract rows right after its commit, not in its transaction: they are 3-4 s of
+   * PostgreSQL's work at 300,000 contracts (mostly the expiry and domain indexes) that the take no longer waits
+   * for. The snapshot is complete without them (its report, summary, subaccount ids and the diff from its
+   * previous are on its row); a query that needs them meanwhile waits for them (indexed() takes the same lock),
+   * and if this process stops first, the first query anywhere writes them from the stored report.
+   */
+  private writeRowsSoon(id: string): void {
+    const writing: Promise<void> = this.answeredBy(id)
+      .then(
+        () => undefined,
+        (err: unknown) =>
+          this.logger?.warn(
+            { snapshot: id, err: String(err) },
+            "reporting snapshot contract rows not written yet",
+          ),
+      )
+      .finally(() => this.writing.delete(writing));
+    this.writing.add(writing);
+  }
+
+  /** Resolves when the contract rows this process started writing after a record are written (or failed). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.writing]);
   }
 
   async prune(): Promise<string[]> {
@@ -723,6 +816,7 @@ export class PgSnapshotStore implements SnapshotStore {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.settled();
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     const client = this.listener;
     this.listener = undefined;

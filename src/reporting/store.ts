@@ -144,6 +144,11 @@ export interface SnapshotStore {
    * Returns an unsubscribe.
    */
   onRecord(listener: StoreListener): () => void;
+  /**
+   * Resolves when work a record started and did not wait for is done (PostgreSQL: the contract rows written
+   * after the snapshot's commit); the files store has none.
+   */
+  settled(): Promise<void>;
   /** Releases what the store holds open (the PostgreSQL listener); the files store holds nothing. */
   close(): Promise<void>;
 }
@@ -309,6 +314,10 @@ export class FileSnapshotStore implements SnapshotStore {
 
   get location(): string {
     return this.dir;
+  }
+
+  async settled(): Promise<void> {
+    // a record does all its work before it resolves
   }
 
   async close(): Promise<void> {
