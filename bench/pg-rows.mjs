@@ -10,13 +10,10 @@
 // now). --before runs statements first, to see what an index costs (e.g. "DROP INDEX dcpm_snapshot_contracts_names").
 // PostgreSQL: initdb + pg_ctl on a loopback port, as bench/reporting-floor.mjs, removed at the end.
 import { execFile } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
-import { chmod, chown, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
-import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { startPostgres } from "./postgres.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = (p) => join(ROOT, "dist", p);
@@ -28,62 +25,6 @@ function option(name, fallback) {
   if (i < 0) return fallback;
   const a = argv[i];
   return a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[i + 1];
-}
-
-const asRoot = process.getuid?.() === 0;
-function pgRun(bin, args) {
-  const command = asRoot ? "runuser" : bin;
-  const argv = asRoot ? ["-u", "postgres", "--", bin, ...args] : args;
-  return run(command, argv, { timeout: 60_000, env: { ...process.env, LC_ALL: "C" } });
-}
-function freePort() {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => ok(port));
-    });
-  });
-}
-async function startPostgres() {
-  const majors = readdirSync("/usr/lib/postgresql").filter((v) => /^\d+$/.test(v));
-  const bin =
-    process.env.PG_BIN_DIR ??
-    majors
-      .sort((a, b) => Number(b) - Number(a))
-      .map((v) => join("/usr/lib/postgresql", v, "bin"))
-      .find((d) => existsSync(join(d, "initdb")));
-  const dir = await mkdtemp(join(os.tmpdir(), "dcpm-bench-pg-"));
-  if (asRoot) {
-    const { stdout: uid } = await run("id", ["-u", "postgres"]);
-    const { stdout: gid } = await run("id", ["-g", "postgres"]);
-    await chown(dir, Number(uid.trim()), Number(gid.trim()));
-  }
-  await chmod(dir, 0o700);
-  const data = join(dir, "data");
-  await pgRun(join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"]);
-  const port = await freePort();
-  const opts = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-  await pgRun(join(bin, "pg_ctl"), [
-    "-D",
-    data,
-    "-o",
-    opts,
-    "-l",
-    join(dir, "log"),
-    "-w",
-    "-t",
-    "60",
-    "start",
-  ]);
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop: async () => {
-      await pgRun(join(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"]).catch(() => undefined);
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 function syntheticReport(contracts) {

@@ -12,20 +12,20 @@
 // bench/results/reporting-floor.json. PostgreSQL: initdb + pg_ctl on a loopback port (as test/helpers/postgres.ts),
 // removed at the end.
 import { execFile, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { chmod, chown, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { startPostgres } from "./postgres.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SELF = fileURLToPath(import.meta.url);
 const CONTRACTS_PER_SUBACCOUNT = 10;
 const dist = (p) => join(ROOT, "dist", p);
-const run = promisify(execFile);
+const _run = promisify(execFile);
 
 function option(name, fallback) {
   const argv = process.argv.slice(2);
@@ -58,66 +58,6 @@ function child(role, extra, { keepAlive = false, nodeArgs = [] } = {}) {
 }
 
 // --- PostgreSQL (a throwaway server, as test/helpers/postgres.ts starts one) ---
-
-const asRoot = process.getuid?.() === 0;
-function pgRun(bin, args) {
-  const command = asRoot ? "runuser" : bin;
-  const argv = asRoot ? ["-u", "postgres", "--", bin, ...args] : args;
-  return run(command, argv, { timeout: 60_000, env: { ...process.env, LC_ALL: "C" } });
-}
-function freePort() {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => ok(port));
-    });
-  });
-}
-async function startPostgres() {
-  const fromEnv = process.env.PG_BIN_DIR;
-  const majors = existsSync("/usr/lib/postgresql")
-    ? readdirSync("/usr/lib/postgresql").filter((v) => /^\d+$/.test(v))
-    : [];
-  const bin =
-    fromEnv ??
-    majors
-      .sort((a, b) => Number(b) - Number(a))
-      .map((v) => join("/usr/lib/postgresql", v, "bin"))
-      .find((d) => existsSync(join(d, "initdb")));
-  if (!bin) throw new Error("PostgreSQL binaries not found (set PG_BIN_DIR)");
-  const dir = await mkdtemp(join(os.tmpdir(), "dcpm-bench-pg-"));
-  if (asRoot) {
-    const { stdout: uid } = await run("id", ["-u", "postgres"]);
-    const { stdout: gid } = await run("id", ["-g", "postgres"]);
-    await chown(dir, Number(uid.trim()), Number(gid.trim()));
-  }
-  await chmod(dir, 0o700);
-  const data = join(dir, "data");
-  await pgRun(join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"]);
-  const port = await freePort();
-  const opts = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-  await pgRun(join(bin, "pg_ctl"), [
-    "-D",
-    data,
-    "-o",
-    opts,
-    "-l",
-    join(dir, "log"),
-    "-w",
-    "-t",
-    "60",
-    "start",
-  ]);
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop: async () => {
-      await pgRun(join(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"]).catch(() => undefined);
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 // --- roles ---
 

@@ -666,20 +666,30 @@ export class PgSnapshotStore implements SnapshotStore {
       await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [
         `dcpm_snapshot_contracts:${this.scope}:${id}`,
       ]);
-      const again = await client.query<{ contracts_indexed: boolean }>(
-        "SELECT contracts_indexed FROM dcpm_snapshots WHERE scope = $1 AND id = $2 FOR UPDATE",
+      const again = await client.query<{ contracts_indexed: boolean; has_derived: boolean }>(
+        `SELECT contracts_indexed, summary IS NOT NULL AND accounts IS NOT NULL AND contract_ids_unique IS NOT NULL
+                AS has_derived
+           FROM dcpm_snapshots WHERE scope = $1 AND id = $2 FOR UPDATE`,
         [this.scope, id],
       );
       const current = again.rows[0];
       if (!current) return false;
       if (current.contracts_indexed) return true;
       await insertContracts(client, this.scope, id, snapshot.report);
-      const extra = derived(snapshot.report, snapshot.meta.taken_at);
-      await client.query(
-        `UPDATE dcpm_snapshots SET contracts_indexed = true, summary = $3, accounts = $4, contract_ids_unique = $5
-          WHERE scope = $1 AND id = $2`,
-        [this.scope, id, extra.summary, extra.accounts, extra.unique],
-      );
+      if (current.has_derived) {
+        // recorded since migration 6 (rows written after the commit): summary and ids are on the row already
+        await client.query(
+          "UPDATE dcpm_snapshots SET contracts_indexed = true WHERE scope = $1 AND id = $2",
+          [this.scope, id],
+        );
+      } else {
+        const extra = derived(snapshot.report, snapshot.meta.taken_at);
+        await client.query(
+          `UPDATE dcpm_snapshots SET contracts_indexed = true, summary = $3, accounts = $4, contract_ids_unique = $5
+            WHERE scope = $1 AND id = $2`,
+          [this.scope, id, extra.summary, extra.accounts, extra.unique],
+        );
+      }
       this.logger?.debug({ snapshot: id }, "reporting snapshot contracts indexed");
       return true;
     });

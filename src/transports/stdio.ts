@@ -12,7 +12,9 @@ export const STARTUP_LOG_DELAY_MS = 200;
  * before reading it delayed the answer (issue 16). They are written just after that first read (once its
  * answer has gone out), after STARTUP_LOG_DELAY_MS if no message comes, or at once when asked (shutdown).
  */
-function startupLogQueue(stdin: Readable): Pick<RunningTransport, "startupLog" | "flushStartupLog"> {
+function startupLogQueue(
+  stdin: Readable,
+): Required<Pick<RunningTransport, "startupLog" | "flushStartupLog">> {
   let pending: (() => void)[] | undefined = [];
   const flush = (): void => {
     const lines = pending;
@@ -56,7 +58,7 @@ export async function serveStdio(
   const startup = startupLogQueue(streams.stdin);
   const transport = new StdioServerTransport(streams.stdin, streams.stdout);
   const { close, closed } = closeOnce(async () => {
-    startup.flushStartupLog?.();
+    startup.flushStartupLog();
     streams.stdin.off("end", onEnd);
     streams.stdin.off("close", onEnd);
     try {
@@ -66,13 +68,13 @@ export async function serveStdio(
     }
   });
   const onEnd = (): void => {
-    startup.flushStartupLog?.();
+    startup.flushStartupLog();
     logger.info("stdin closed: shutting down");
     void close();
   };
   // A client that exits closes our stdout: writing then fails with EPIPE, which is a shutdown, not a crash.
   const onStdoutError = (err: NodeJS.ErrnoException): void => {
-    startup.flushStartupLog?.();
+    startup.flushStartupLog();
     if (err.code === "EPIPE" || err.code === "ERR_STREAM_DESTROYED") {
       logger.info("stdout closed: shutting down");
     } else logger.error({ err }, "stdout error: shutting down");
@@ -90,6 +92,6 @@ export async function serveStdio(
     previous?.();
     void close();
   };
-  startup.startupLog?.(() => logger.info("serving MCP over stdio"));
+  startup.startupLog(() => logger.info("serving MCP over stdio"));
   return { close, closed, ...startup };
 }

@@ -222,6 +222,14 @@ export class ReportingContext {
     );
   }
 
+  /**
+   * Which of two listed snapshots is gone (removed by retention, or found damaged) when the store could not
+   * compare them: `toId` if it is, else `fromId`.
+   */
+  async goneOf(fromId: string, toId: string): Promise<string> {
+    return (await this.store.meta(toId)) ? fromId : toId;
+  }
+
   /** Snapshot ids for completion, newest first, "latest" included. */
   async completeIds(prefix: string): Promise<string[]> {
     const ids = [LATEST_ALIAS, ...(await this.store.list()).map((m) => m.id)];

@@ -172,7 +172,7 @@ function registerSnapshotResources(server: McpServer, ctx: ReportingContext): vo
       const from = await ctx.snapshotMeta(one(variables, "from_id"));
       const to = await ctx.snapshotMeta(one(variables, "to_id"));
       const diff = await ctx.store.diff(from.meta.id, to.meta.id);
-      if (!diff) throw ctx.unreadable((await ctx.store.meta(to.meta.id)) ? from.meta.id : to.meta.id);
+      if (!diff) throw ctx.unreadable(await ctx.goneOf(from.meta.id, to.meta.id));
       return json(uri, { from: from.meta, to: to.meta, diff });
     },
   );

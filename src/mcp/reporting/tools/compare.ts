@@ -35,7 +35,7 @@ export const compareReportingSnapshots = defineTool({
     const diff = from && (await ctx.store.diff(from.meta.id, to.meta.id, limit));
     if (from && !diff) {
       // removed (retention) or found damaged since it was listed: as when its report could not be read
-      const gone = (await ctx.store.meta(to.meta.id)) ? from.meta.id : to.meta.id;
+      const gone = await ctx.goneOf(from.meta.id, to.meta.id);
       if (from_id || gone === to.meta.id) throw ctx.unreadable(gone);
     }
     if (!from || !diff) {
